@@ -1,0 +1,52 @@
+# servicedesk — the two commands of the README's Quick start, and a few more.
+#   make run    set up everything and serve http://127.0.0.1:8000/ with demo data
+#   make test   the whole test suite against real PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test serve stop migrate demo lint messages bench backup restore clean-db
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# A developer's .env: DEBUG on, a random secret key. Never used in production.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env (DEBUG=true, random SECRET_KEY)"
+
+migrate: $(STAMP) .env
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py demo_logins
+	@trap '$(PY) -m servicedesk.devdb stop' EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) .env
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Production-style serving (see README: set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL).
+serve: $(STAMP)
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn servicedesk.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-3} --access-logfile -
+
+stop: $(STAMP)
+	$(PY) -m servicedesk.devdb stop
+
+# Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv

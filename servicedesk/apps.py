@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, using="default", **kwargs):
+    from servicedesk.roles import sync_role_groups
+
+    sync_role_groups(using=using)
+
+
+class ServicedeskConfig(AppConfig):
+    name = "servicedesk"
+    verbose_name = _("Service desk")
+
+    def ready(self):
+        # Role groups are configuration, not business data: re-applied after each migrate.
+        post_migrate.connect(_sync_roles, dispatch_uid="servicedesk.sync_roles")

@@ -1,0 +1,45 @@
+"""FilterSet conventions: every list page has one FilterSet with a ``q`` search box."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.roles import Role
+from servicedesk.models import ServicePoint, User
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Subclasses implement ``search(queryset, name, value)`` for the ``q`` box."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Search"), "type": "search"}),
+    )
+
+    def search(self, queryset, name, value):
+        return queryset
+
+
+class ServicePointFilterSet(BaseFilterSet):
+    class Meta:
+        model = ServicePoint
+        fields = ["is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value) | queryset.filter(code__iexact=value)
+
+
+class StaffFilterSet(BaseFilterSet):
+    role = django_filters.ChoiceFilter(
+        field_name="groups__name", label=_("Role"), choices=Role.choices
+    )
+
+    class Meta:
+        model = User
+        fields = ["service_point"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(full_name__icontains=value) | queryset.filter(
+            username__icontains=value
+        )

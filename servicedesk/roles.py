@@ -1,0 +1,63 @@
+"""Staff roles and what each may do.
+
+A role is a Django group of the same name; its permissions come from ``ROLE_PERMISSIONS``
+and are re-applied after every ``migrate`` (see ``apps.py``), so this table is the one
+place that says who may do what. Which records a user sees is the other half:
+``RestrictedQuerySet.restrict(user)`` limits them to the user's service point.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Counter clerk")
+    AGENT = "agent", _("Call-desk agent")
+    INSTALLER = "installer", _("Installer")
+    MANAGER = "manager", _("Manager")
+
+
+# Read-only reference data every signed-in role may look at.
+_REFERENCE = [
+    "servicedesk.view_servicepoint",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CLERK: [*_REFERENCE],
+    Role.AGENT: [*_REFERENCE],
+    Role.INSTALLER: [*_REFERENCE],
+    Role.MANAGER: [
+        *_REFERENCE,
+        "servicedesk.change_servicepoint",
+        "servicedesk.add_servicepoint",
+        "servicedesk.view_user",
+        "servicedesk.view_history",
+    ],
+}
+
+
+def sync_role_groups(using: str = "default") -> list[str]:
+    """Create the role groups and set their permissions to exactly ``ROLE_PERMISSIONS``.
+
+    Returns the permission names that do not exist (yet): ``migrate`` calls this after
+    each app, so an app's permissions are picked up once that app is migrated.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    missing = []
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is None:
+                missing.append(name)
+            else:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+    return missing
