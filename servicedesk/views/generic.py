@@ -47,13 +47,13 @@ class ObjectListView(RestrictedViewMixin, ExportMixin, SingleTableMixin, FilterV
     template_name = "generic/object_list.html"
     filterset_class = None
     table_class = None
-    paginate_by = 50
+    per_page = 50  # not paginate_by: the table paginates, ListView must not
     paginator_class = LazyPaginator
     export_formats = ("xlsx", "csv")
     title = ""
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by, "paginator_class": self.paginator_class}
+        return {"per_page": self.per_page, "paginator_class": self.paginator_class}
 
     def get_export_filename(self, export_format):
         return f"{self.queryset.model._meta.model_name}.{export_format}"
