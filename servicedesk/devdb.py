@@ -12,6 +12,7 @@ with ``python -m servicedesk.devdb stop`` (``make stop``; ``make run`` does it o
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -19,7 +20,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / ".pgdata"
-DATABASE_NAME = "servicedesk"
+DATABASE_NAME = os.environ.get("DEV_DATABASE_NAME", "servicedesk")
 
 # Applied once, on the first start of a new data folder (then the server restarts).
 # Sized for the 2-core / 24 GB machines the project runs and benchmarks on.
@@ -131,8 +132,6 @@ def stop() -> None:
 
 
 def _running_as_root() -> bool:
-    import os
-
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 

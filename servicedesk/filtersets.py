@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.roles import Role
 from servicedesk.models import ServicePoint, User
+from servicedesk.roles import Role
 
 
 class BaseFilterSet(django_filters.FilterSet):

@@ -21,13 +21,54 @@ class Role(models.TextChoices):
 _REFERENCE = [
     "servicedesk.view_servicepoint",
 ]
+_TARIFFS = [
+    "accounts.view_carrier",
+    "accounts.view_broadbandplan",
+    "accounts.view_landlineplan",
+    "accounts.view_addon",
+    "accounts.view_fee",
+]
+_REGISTER_READ = [
+    "accounts.view_subscriber",
+    "accounts.view_premises",
+    "accounts.view_broadbandaccount",
+    "accounts.view_landlineaccount",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CLERK: [*_REFERENCE],
-    Role.AGENT: [*_REFERENCE],
+    Role.CLERK: [
+        *_REFERENCE, *_TARIFFS, *_REGISTER_READ,
+        "accounts.add_subscriber",
+        "accounts.change_subscriber",
+        "accounts.reveal_id_number",
+        "accounts.add_broadbandaccount",
+        "accounts.change_broadbandaccount",
+        "accounts.add_landlineaccount",
+        "accounts.change_landlineaccount",
+        "accounts.change_account_password",
+    ],
+    Role.AGENT: [*_REFERENCE, *_TARIFFS, *_REGISTER_READ],
     Role.INSTALLER: [*_REFERENCE],
     Role.MANAGER: [
-        *_REFERENCE,
+        *_REFERENCE, *_TARIFFS, *_REGISTER_READ,
+        "accounts.add_subscriber",
+        "accounts.change_subscriber",
+        "accounts.reveal_id_number",
+        "accounts.add_broadbandaccount",
+        "accounts.change_broadbandaccount",
+        "accounts.add_landlineaccount",
+        "accounts.change_landlineaccount",
+        "accounts.change_account_password",
+        "accounts.add_carrier",
+        "accounts.change_carrier",
+        "accounts.add_broadbandplan",
+        "accounts.change_broadbandplan",
+        "accounts.add_landlineplan",
+        "accounts.change_landlineplan",
+        "accounts.add_addon",
+        "accounts.change_addon",
+        "accounts.add_fee",
+        "accounts.change_fee",
         "servicedesk.change_servicepoint",
         "servicedesk.add_servicepoint",
         "servicedesk.view_user",

@@ -8,7 +8,6 @@ a developer's `.env` (or `make run`) turns DEBUG on.
 from pathlib import Path
 
 import environ
-
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,6 +90,9 @@ else:
     from servicedesk.devdb import database_settings
 
     DATABASES = {"default": database_settings()}
+# Parallel test runs on one server (several developers, CI) each need their own test DB.
+if env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
@@ -188,7 +190,11 @@ ROLE_HOME_VIEWS = {
 # Demo data loaders run in this order by `manage.py load_demo`.
 DEMO_LOADERS = [
     "servicedesk.demo.load",
+    "accounts.demo.load",
 ]
+# The subscriber page's timeline: each callable(subscriber, user) returns TimelineEntry rows
+# (servicedesk.timeline) from its app, so the register never imports orders or money.
+SUBSCRIBER_TIMELINE_SOURCES: list[str] = []
 
 LOGGING = {
     "version": 1,

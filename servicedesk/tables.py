@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+
 from servicedesk.models import ServicePoint, User
 
 

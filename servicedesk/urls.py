@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from servicedesk import views
 from servicedesk.auth import LoginView
@@ -21,5 +21,6 @@ urlpatterns = [
     path("staff/", views.StaffListView.as_view(), name="staff_list"),
     path("history/<int:content_type_id>/<int:pk>/", views.HistoryView.as_view(),
          name="object_history"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
