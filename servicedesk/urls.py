@@ -22,5 +22,7 @@ urlpatterns = [
     path("history/<int:content_type_id>/<int:pk>/", views.HistoryView.as_view(),
          name="object_history"),
     path("accounts/", include("accounts.urls")),
+    path("billing/", include("billing.urls")),
+    path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
 ]

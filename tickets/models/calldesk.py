@@ -1,0 +1,2 @@
+"""Models of the calldesk workflow."""
+__all__: list[str] = []

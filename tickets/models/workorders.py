@@ -1,0 +1,2 @@
+"""Models of the workorders workflow."""
+__all__: list[str] = []
