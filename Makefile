@@ -31,8 +31,11 @@ run: demo
 	@trap '$(PY) -m servicedesk.devdb stop' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Extra pytest arguments: make test PYTEST_ARGS="tests/browser -x". pytest's exit status is
+# make's: a failure, or "no tests ran" (5), fails the build.
+PYTEST_ARGS ?=
 test: $(STAMP) .env
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -50,3 +53,9 @@ stop: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Page benchmark at N subscribers: make bench N=10000 (default) or N=1000000; see
+# bench/README.md. Runs against DEV_DATABASE_NAME (servicedesk_bench if unset, never the
+# demo database) and generates the scale data there first unless it already holds N.
+bench: $(STAMP) .env
+	DEV_DATABASE_NAME=$${DEV_DATABASE_NAME:-servicedesk_bench} $(PY) bench/run.py --subscribers $(or $(N),10000)

@@ -113,3 +113,6 @@ class LoginFailure(models.Model):
             models.Index(fields=["username", "at"]),
             models.Index(fields=["ip_address", "at"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -35,9 +35,71 @@ _REGISTER_READ = [
     "accounts.view_landlineaccount",
 ]
 
+# The counter (billing + tickets work orders): money, receipts, install orders.
+_COUNTER = [
+    "billing.view_receipt",
+    "billing.add_receipt",
+    "billing.view_receiptbook",
+    "billing.view_dailyclose",
+    "billing.add_dailyclose",
+    "billing.view_invoicerequest",
+    "billing.add_invoicerequest",
+    "billing.change_invoicerequest",
+    "billing.view_balanceentry",
+    "tickets.view_workorder",
+    "tickets.add_workorder",
+    "tickets.change_workorder",
+    "tickets.dispatch_workorder",
+    "tickets.view_dispatch",
+    "tickets.view_carrierorderbatch",
+    "tickets.add_carrierorderbatch",
+    "tickets.change_carrierorderbatch",
+]
+# Manager only: voids of any receipt, receipt books, cancelling orders.
+_COUNTER_MANAGER = [
+    "billing.void_receipt",
+    "billing.add_receiptbook",
+    "billing.change_receiptbook",
+    "tickets.cancel_workorder",
+]
+
+# The call desk (tickets faults, complaints, cases). Clerks read; agents work them;
+# installers see and mark fixed only the faults dispatched to them (FaultQuerySet).
+_CALLDESK_READ = [
+    "tickets.view_fault",
+    "tickets.view_complaint",
+    "tickets.view_inquiry",
+]
+_CALLDESK = [
+    *_CALLDESK_READ,
+    "tickets.add_fault",
+    "tickets.change_fault",
+    "tickets.add_complaint",
+    "tickets.change_complaint",
+    "tickets.add_inquiry",
+    "tickets.change_inquiry",
+    "tickets.view_faultcause",
+    "tickets.view_complaintrootcause",
+    "tickets.view_maintenanceoffice",
+    "tickets.view_carrierdesk",
+    "tickets.view_calldesk_statistics",
+]
+# Manager only: the lists behind the call desk, and handing over anyone's matters.
+_CALLDESK_MANAGER = [
+    "tickets.hand_over_any",
+    "tickets.add_faultcause",
+    "tickets.change_faultcause",
+    "tickets.add_complaintrootcause",
+    "tickets.change_complaintrootcause",
+    "tickets.add_maintenanceoffice",
+    "tickets.change_maintenanceoffice",
+    "tickets.add_carrierdesk",
+    "tickets.change_carrierdesk",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [
-        *_REFERENCE, *_TARIFFS, *_REGISTER_READ,
+        *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_CALLDESK_READ,
         "accounts.add_subscriber",
         "accounts.change_subscriber",
         "accounts.reveal_id_number",
@@ -47,10 +109,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_landlineaccount",
         "accounts.change_account_password",
     ],
-    Role.AGENT: [*_REFERENCE, *_TARIFFS, *_REGISTER_READ],
-    Role.INSTALLER: [*_REFERENCE],
+    Role.AGENT: [*_REFERENCE, *_TARIFFS, *_REGISTER_READ, "tickets.view_workorder",
+                 *_CALLDESK],
+    Role.INSTALLER: [*_REFERENCE, "tickets.view_workorder", "tickets.view_dispatch",
+                     "tickets.view_fault", "tickets.fix_fault"],
     Role.MANAGER: [
-        *_REFERENCE, *_TARIFFS, *_REGISTER_READ,
+        *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_COUNTER_MANAGER,
+        *_CALLDESK, *_CALLDESK_MANAGER,
         "accounts.add_subscriber",
         "accounts.change_subscriber",
         "accounts.reveal_id_number",

@@ -137,6 +137,10 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# HSTS preloading commits the whole registered domain, every subdomain, to HTTPS in
+# browsers for months: the domain owner's decision, not this app's. So `check --deploy`
+# does not nag about it (W021); opt in with SECURE_HSTS_PRELOAD=true.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by the load balancer.
@@ -182,19 +186,35 @@ EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=20000)
 # Wiring between the core and the apps (the core imports no app; these dotted paths do).
 # The home page each role lands on at "/".
 ROLE_HOME_VIEWS = {
-    "clerk": "servicedesk.views.StaffHomeView",
-    "agent": "servicedesk.views.StaffHomeView",
-    "installer": "servicedesk.views.StaffHomeView",
+    "clerk": "tickets.views.workorders.ClerkHomeView",
+    "agent": "tickets.views.calldesk.AgentHomeView",
+    "installer": "tickets.views.workorders.InstallerHomeView",
     "manager": "servicedesk.views.StaffHomeView",
 }
+# The counter: an installer brings the customer-signed install slip back within this many
+# days of the dispatch (装机时限), or the order is flagged overdue on the clerk's home page.
+INSTALL_TIME_LIMIT_DAYS = env.int("INSTALL_TIME_LIMIT_DAYS", default=7)
 # Demo data loaders run in this order by `manage.py load_demo`.
 DEMO_LOADERS = [
     "servicedesk.demo.load",
     "accounts.demo.load",
+    "tickets.demo_workorders.load",
+    "tickets.demo_calldesk.load",
+]
+# Scale data generators run in this order by `manage.py generate_scale_data` (each one's
+# `generate(ctx)` in <app>/scale.py; see servicedesk/scale/ and bench/README.md).
+SCALE_GENERATORS = [
+    "servicedesk.scale.generate",
+    "accounts.scale.generate",
 ]
 # The subscriber page's timeline: each callable(subscriber, user) returns TimelineEntry rows
 # (servicedesk.timeline) from its app, so the register never imports orders or money.
-SUBSCRIBER_TIMELINE_SOURCES: list[str] = []
+SUBSCRIBER_TIMELINE_SOURCES: list[str] = [
+    "accounts.selectors.state_change_timeline",
+    "billing.selectors.receipt_timeline",
+    "tickets.selectors.workorders.workorder_timeline",
+    "tickets.selectors.calldesk.subscriber_timeline",
+]
 
 LOGGING = {
     "version": 1,

@@ -24,11 +24,12 @@ class ActionsColumn(tables.TemplateColumn):
     """An "open" link column for the row, never exported."""
 
     def __init__(self, template_code='<a href="{{ record.get_absolute_url }}">{{ label }}</a>',
-                 label=_("Open"), **kwargs):
+                 label=None, **kwargs):
         kwargs.setdefault("orderable", False)
         kwargs.setdefault("exclude_from_export", True)
         kwargs.setdefault("verbose_name", "")
-        super().__init__(template_code=template_code, extra_context={"label": label}, **kwargs)
+        super().__init__(template_code=template_code, extra_context={"label": label or _("Open")},
+                         **kwargs)
 
 
 class ServicePointTable(BaseTable):

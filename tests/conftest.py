@@ -3,7 +3,15 @@ from django.core.management import call_command
 
 from servicedesk.models import ServicePoint
 from servicedesk.roles import Role, sync_role_groups
+from tests.browser.report import pytest_terminal_summary  # noqa: F401  (skipped-browser banner)
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    """Hash test passwords with a fast hasher: PBKDF2 costs ~0.5 s a user on 2 cores."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
