@@ -12,6 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -29,6 +30,8 @@ from accounts.choices import (
     SubscriberKind,
     Term,
 )
+from accounts.rules import new_account_password
+from accounts.validators import validate_contact_phone, validate_id_number, validate_mobile
 from servicedesk.audit import audited
 from servicedesk.models import ServicePoint
 from servicedesk.querysets import RestrictedQuerySet
@@ -58,6 +61,8 @@ class Carrier(models.Model):
     prepaid_only = models.BooleanField(_("prepaid only"), default=False)
     international_calls = models.BooleanField(_("international calls allowed"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_own", "name"]
@@ -111,6 +116,12 @@ class BroadbandPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:broadbandplan_edit", args=[self.pk])
 
+    def clean(self):
+        if self.term == Term.MONTHLY and self.months not in (None, 1):
+            raise ValidationError({"months": _("A monthly plan runs 1 month per term.")})
+        if self.term == Term.ANNUAL and self.months not in (None, 12):
+            raise ValidationError({"months": _("An annual plan runs 12 months per term.")})
+
 
 @audited()
 class LandlinePlan(models.Model):
@@ -133,6 +144,8 @@ class LandlinePlan(models.Model):
     )
     is_default = models.BooleanField(_("system default"), default=False)
     is_active = models.BooleanField(_("on sale"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -162,6 +175,8 @@ class AddOn(models.Model):
                                       validators=[MinValueValidator(0)])
     is_active = models.BooleanField(_("on sale"), default=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("add-on")
@@ -182,6 +197,8 @@ class Fee(models.Model):
     name = models.CharField(_("name"), max_length=60)
     amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(0)])
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -210,15 +227,17 @@ class Subscriber(models.Model):
                             default=SubscriberKind.PERSON)
     name = models.CharField(_("name"), max_length=60)
     id_number = models.CharField(
-        _("ID number"), max_length=18, blank=True,
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number],
         help_text=_("18-digit resident ID number (persons)."),
     )
     intro_letter_ref = models.CharField(
         _("introduction letter"), max_length=60, blank=True,
         help_text=_("Reference of the organization's introduction letter."),
     )
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True,
+                              validators=[validate_mobile])
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True,
+                             validators=[validate_contact_phone])
     service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"),
                                       on_delete=models.PROTECT, related_name="subscribers")
     home = models.ForeignKey("Premises", verbose_name=_("premises"), on_delete=models.PROTECT,
@@ -243,7 +262,12 @@ class Subscriber(models.Model):
             trigram_index("name", "subscriber_name_trgm"),
             trigram_index("mobile", "subscriber_mobile_trgm"),
             trigram_index("phone", "subscriber_phone_trgm"),
+            # 1-2 character names (most Chinese names are 2-3 characters) are too short for
+            # trigrams: the search runs ``name LIKE 'xy%'`` on this B-tree instead.
+            models.Index(OpClass("name", name="varchar_pattern_ops"),
+                         name="subscriber_name_prefix"),
             models.Index(fields=["service_point", "-created_at"], name="subscriber_sp_created"),
+            models.Index(fields=["-created_at"], name="subscriber_created"),
             models.Index(Upper("id_number"), name="subscriber_id_number"),
         ]
         constraints = [
@@ -307,6 +331,10 @@ class Premises(models.Model):
                 violation_error_message=_("Building 1-99, unit 1-9, room 1-9999."),
             ),
         ]
+        indexes = [
+            # "1-2-502" without a compound: the search looks premises up across points.
+            models.Index(fields=["building", "unit", "room"], name="premises_bur"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_point.name} {self.label}"
@@ -350,6 +378,11 @@ class ServiceAccount(models.Model):
     class Meta:
         abstract = True
 
+    def state_label(self, state: str | None = None) -> str:
+        """The display label of ``state`` (default: the account's own)."""
+        state = self.state if state is None else state
+        return str(dict(self._meta.get_field("state").flatchoices).get(state, state))
+
 
 @audited(exclude=["password"])
 class BroadbandAccount(ServiceAccount):
@@ -372,8 +405,10 @@ class BroadbandAccount(ServiceAccount):
         ]
         indexes = [
             trigram_index("account_name", "bb_account_name_trgm"),
+            models.Index(fields=["account_name"], name="bb_account_name"),
             models.Index(fields=["service_point", "state", "expires_on"], name="bb_sp_state_exp"),
             models.Index(fields=["state", "expires_on"], name="bb_state_expires"),
+            models.Index(fields=["expires_on"], name="bb_expires"),
             models.Index(fields=["subscriber"], name="bb_subscriber"),
         ]
         constraints = [
@@ -404,7 +439,7 @@ class BroadbandAccount(ServiceAccount):
         return (self.expires_on - (today or timezone.localdate())).days
 
 
-@audited()
+@audited(exclude=["password"])
 class LandlineAccount(ServiceAccount):
     phone_number = models.CharField(
         _("phone number"), max_length=12,
@@ -420,6 +455,11 @@ class LandlineAccount(ServiceAccount):
         null=True, blank=True, related_name="bundled_landlines",
         help_text=_("A landline billed with a broadband account pays no monthly rent."),
     )
+    password = models.CharField(
+        _("password"), max_length=20, default=new_account_password,
+        help_text=_("The account password of the landline system (balance and call detail "
+                    "queries)."),
+    )
     balance = models.DecimalField(_("balance"), **MONEY, default=0)
     alert_threshold = models.DecimalField(_("alert threshold"), **MONEY, default=1,
                                           validators=[MinValueValidator(0)])
@@ -430,7 +470,11 @@ class LandlineAccount(ServiceAccount):
         verbose_name_plural = _("landline accounts")
         indexes = [
             trigram_index("phone_number", "ll_phone_trgm"),
+            models.Index(fields=["phone_number"], name="ll_phone_number"),
             models.Index(fields=["service_point", "state"], name="ll_sp_state"),
+            # "Balance under the alert threshold" (reminder calls, billing).
+            models.Index(models.F("balance") - models.F("alert_threshold"),
+                         name="ll_balance_margin"),
             models.Index(fields=["subscriber"], name="ll_subscriber"),
         ]
         constraints = [
@@ -480,6 +524,9 @@ class AccountStateChange(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.from_state or '-'} → {self.to_state}"
+
 
 class SensitiveAccess(models.Model):
     """A logged look at, or change of, confidential data (full ID number, passwords)."""
@@ -501,6 +548,9 @@ class SensitiveAccess(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["subscriber", "-at"], name="sensitive_sub_at")]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target}"
+
 
 class SerialCounter(models.Model):
     """The last registration serial issued per service, service point and day.
@@ -519,3 +569,6 @@ class SerialCounter(models.Model):
             models.UniqueConstraint(fields=["service", "service_point", "day"],
                                     name="serial_counter_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.service_point_id} {self.day} #{self.last_seq}"

@@ -97,14 +97,33 @@ def _clean_identity(kind: str, id_number: str, intro_letter_ref: str) -> str:
     return id_number
 
 
+def subscriber_with_id_number(id_number: str) -> Subscriber | None:
+    """The subscriber registered with ``id_number`` (any service point), if any."""
+    id_number = normalize_id_number(id_number)
+    if not id_number:
+        return None
+    return Subscriber.objects.filter(id_number__iexact=id_number).first()
+
+
 @transaction.atomic
 def subscriber_create(*, user, kind: str, name: str, service_point: ServicePoint,
                       building: int | None = None, unit: int | None = None,
                       room: int | None = None, id_number: str = "",
                       intro_letter_ref: str = "", mobile: str = "", phone: str = "",
                       note: str = "") -> Subscriber:
+    """Register a person (ID number, checksum verified) or an organization (letter).
+
+    A clerk registers at their own service point only; one record per ID number.
+    """
+    if kind not in SubscriberKind.values:
+        raise ValidationError({"kind": _("Choose a person or an organization.")})
+    if (user is not None and getattr(user, "service_point_id", None)
+            and service_point.pk != user.service_point_id):
+        raise ValidationError({"service_point": _(
+            "You can register subscribers only at your own service point."
+        )})
     id_number = _clean_identity(kind, id_number, intro_letter_ref)
-    if id_number and Subscriber.objects.filter(id_number__iexact=id_number).exists():
+    if id_number and subscriber_with_id_number(id_number) is not None:
         raise ValidationError({"id_number": _("A subscriber with this ID number already exists.")})
     home = None
     if building or unit or room:
@@ -116,8 +135,7 @@ def subscriber_create(*, user, kind: str, name: str, service_point: ServicePoint
         phone=normalize_phone(phone), service_point=service_point, home=home,
         note=note.strip(), created_by=user,
     )
-    subscriber.full_clean()
-    subscriber.save()
+    _save_unique(subscriber)
     return subscriber
 
 
@@ -143,10 +161,14 @@ def subscriber_update(*, user, subscriber: Subscriber, name: str, mobile: str = 
     return subscriber
 
 
+@transaction.atomic
 def id_number_reveal(*, user, subscriber: Subscriber, reason: str = "") -> str:
     """Return the full ID number and log who looked (保护客户通信秘密)."""
-    SensitiveAccess.objects.create(subscriber=subscriber, by=user, reason=reason[:200],
-                                   action=SensitiveAccess.Action.REVEAL_ID)
+    if not subscriber.id_number:
+        raise ValidationError(_("This subscriber has no ID number on record."))
+    SensitiveAccess.objects.create(subscriber=subscriber, by=user, reason=reason.strip()[:200],
+                                   action=SensitiveAccess.Action.REVEAL_ID,
+                                   target=subscriber.masked_id_number)
     return subscriber.id_number
 
 
@@ -208,15 +230,36 @@ def _move(account, to_state: str, *, user, note: str = "") -> None:
     _record_state(account, from_state, to_state, user, note)
 
 
+# Unique constraints on expressions name no field: the form field their error belongs to.
+_CONSTRAINT_FIELDS = {"subscriber_unique_id": "id_number"}
+
+
+def _integrity_error(obj, exc: IntegrityError) -> ValidationError:
+    """The constraint's own message (as a field error where it has one field)."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    for constraint in obj._meta.constraints:
+        if constraint.name == name:
+            fields = getattr(constraint, "fields", ())
+            field = _CONSTRAINT_FIELDS.get(name) or (fields[0] if len(fields) == 1 else None)
+            message = constraint.get_violation_error_message()
+            return ValidationError({field: message} if field else message)
+    return ValidationError(_("Someone else just registered the same record; look it up and "
+                             "try again."))
+
+
 def _save_unique(obj) -> None:
-    """Save, turning a lost race on a unique constraint into a clear validation error."""
+    """Save, turning a lost race on a unique constraint into a clear validation error.
+
+    ``full_clean()`` checks the constraints first, but two clerks can pass that check
+    at the same moment: the database then refuses the second insert, and the clerk sees
+    the same message as if the check had caught it.
+    """
     obj.full_clean()
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise ValidationError(_("Someone else just registered the same account: %(detail)s")
-                              % {"detail": exc.__cause__ or exc}) from exc
+        raise _integrity_error(obj, exc) from exc
 
 
 @transaction.atomic
@@ -405,16 +448,23 @@ def account_close(*, user, account, reason: str, today: date | None = None):
 
 
 @transaction.atomic
-def account_password_change(*, user, account: BroadbandAccount, reason: str) -> str:
-    """A new password from the rules, logged with the reason. Returns it to show once."""
-    if not reason.strip():
+def account_password_change(*, user, account: BroadbandAccount | LandlineAccount,
+                            reason: str) -> str:
+    """A new password from the rules, logged with the reason. Returns it to show once.
+
+    Works for broadband and landline accounts; a closed account keeps its old one.
+    """
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the password is changed.")})
-    account = BroadbandAccount.objects.select_for_update().get(pk=account.pk)
+    account = type(account).objects.select_for_update().get(pk=account.pk)
+    if account.state in (BroadbandState.CLOSED, LandlineState.CLOSED):
+        raise TransitionNotAllowed(_("A closed account's password cannot be changed."))
     account.password = rules.new_account_password()
     account.save(update_fields=["password"])
     SensitiveAccess.objects.create(
-        subscriber=account.subscriber, by=user, reason=reason.strip()[:200],
-        action=SensitiveAccess.Action.CHANGE_PASSWORD, target=account.account_name,
+        subscriber_id=account.subscriber_id, by=user, reason=reason[:200],
+        action=SensitiveAccess.Action.CHANGE_PASSWORD, target=str(account),
     )
     return account.password
 
