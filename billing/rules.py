@@ -11,7 +11,7 @@
 Money is Decimal quantized to 2 places with ROUND_HALF_UP. Pure: standard library only.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -207,3 +207,44 @@ def amount_in_words(amount: Decimal) -> str:
     if fen:
         words += _CAPITAL_DIGITS[fen] + "分"
     return words
+
+
+# --- counter rules beyond the contract (customer notice 客户须知, handbook §3.7) -----------
+
+INVOICE_REQUEST_WITHIN_MONTHS = 1
+INVOICE_READY_AFTER_DAYS = 7
+DAILY_CLOSE_DEADLINE_HOUR = 19  # 每天 19:00 以前要将当天营业款点清
+
+
+def _plain_date(name: str, value: date) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+    return value
+
+
+def invoice_request_deadline(receipt_date: date) -> date:
+    """The last day an invoice can be requested: one calendar month after the receipt date
+    (clamped to the month's end: 01-31 -> 02-28). 如需开发票请携带收据在一个月内来办理."""
+    day = _plain_date("receipt_date", receipt_date)
+    month_index = day.month + INVOICE_REQUEST_WITHIN_MONTHS - 1
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
+    return date(year, month, min(day.day, last))
+
+
+def invoice_ready_on(requested_on: date) -> date:
+    """Invoices are ready one week after the request (办理一周后带收据来领取发票)."""
+    return _plain_date("requested_on", requested_on) + timedelta(days=INVOICE_READY_AFTER_DAYS)
+
+
+def daily_close_is_late(day: date, closed_at: datetime) -> bool:
+    """A daily close is late after 19:00 of its day (19:00 itself is on time), or any later day.
+
+    ``closed_at`` is the local wall-clock time of the close (aware or naive).
+    """
+    day = _plain_date("day", day)
+    if not isinstance(closed_at, datetime):
+        raise ValueError(f"closed_at must be a datetime, got {closed_at!r}")
+    if closed_at.date() != day:
+        return closed_at.date() > day
+    return closed_at.time() > time(DAILY_CLOSE_DEADLINE_HOUR, 0)

@@ -1,0 +1,93 @@
+"""One FilterSet per money list; every filter has an index behind it (billing/models.py)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from billing.choices import PaymentMethod, ReceiptPurpose, ReceiptStatus
+from billing.models import DailyClose, InvoiceRequest, Receipt, ReceiptBook
+from servicedesk.filtersets import BaseFilterSet
+from servicedesk.models import ServicePoint, User
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ScopedFilterSet(BaseFilterSet):
+    """Offers only the service points (and clerks) the user may see."""
+
+    service_point = django_filters.ModelChoiceFilter(label=_("service point"),
+                                                     queryset=ServicePoint.objects.none())
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.filters["service_point"].queryset = ServicePoint.objects.restrict(user)
+        if "clerk" in self.filters:
+            staff = User.objects.restrict(user).filter(is_active=True).order_by("full_name")
+            self.filters["clerk"].queryset = staff
+
+
+class ReceiptFilterSet(ScopedFilterSet):
+    day_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte",
+                                         label=_("from date"), widget=DATE)
+    day_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte",
+                                       label=_("to date"), widget=DATE)
+    clerk = django_filters.ModelChoiceFilter(field_name="issued_by", label=_("clerk"),
+                                             queryset=User.objects.none())
+    payment_method = django_filters.ChoiceFilter(label=_("payment method"),
+                                                 choices=PaymentMethod.choices)
+    purpose = django_filters.ChoiceFilter(label=_("purpose"), choices=ReceiptPurpose.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ReceiptStatus.choices)
+
+    class Meta:
+        model = Receipt
+        fields = ["service_point"]
+
+    def search(self, queryset, name, value):
+        """A receipt number (with or without its series), a payer or a reference."""
+        value = value.strip()
+        digits = value.rsplit("-", 1)[-1]
+        if digits.isdigit():
+            return queryset.filter(Q(number=int(digits)) | Q(reference__icontains=value))
+        return queryset.filter(Q(payer_name__icontains=value) | Q(reference__icontains=value))
+
+
+class ReceiptBookFilterSet(ScopedFilterSet):
+    open = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull",
+                                        label=_("open"))
+
+    class Meta:
+        model = ReceiptBook
+        fields = ["service_point"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(series__iexact=value.strip())
+
+
+class DailyCloseFilterSet(ScopedFilterSet):
+    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=_("from date"),
+                                         widget=DATE)
+    day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", label=_("to date"),
+                                       widget=DATE)
+    clerk = django_filters.ModelChoiceFilter(label=_("clerk"), queryset=User.objects.none())
+    is_late = django_filters.BooleanFilter(label=_("late"))
+
+    class Meta:
+        model = DailyClose
+        fields = ["service_point"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(clerk__full_name__icontains=value.strip())
+
+
+class InvoiceRequestFilterSet(ScopedFilterSet):
+    waiting = django_filters.BooleanFilter(field_name="collected_at", lookup_expr="isnull",
+                                           label=_("not collected"))
+
+    class Meta:
+        model = InvoiceRequest
+        fields = ["service_point"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(title__icontains=value.strip())
