@@ -1,0 +1,202 @@
+"""One FilterSet per call-desk list; each filter has an index behind it (see the models)."""
+
+import re
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.filtersets import BaseFilterSet
+from servicedesk.models import ServicePoint
+from tickets.models.calldesk import (
+    OPEN_COMPLAINT_STATES,
+    OPEN_FAULT_STATES,
+    REPAIR_STATES,
+    CarrierDesk,
+    Complaint,
+    ComplaintKind,
+    ComplaintRootCause,
+    ComplaintState,
+    Fault,
+    FaultCause,
+    FaultServiceType,
+    FaultSource,
+    FaultState,
+    Inquiry,
+    InquiryState,
+    MaintenanceOffice,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+_NUMBER = re.compile(r"^(?:[A-Za-z]{1,4}\d{0,3})?-?0*(\d{1,10})$")
+
+
+def _number_or_phone(queryset, value, phone_fields, prefix=None):
+    """``X-00123`` / ``TS-12`` → that ticket; digits → phone or number starting with them."""
+    value = value.replace("\x00", "").strip()[:30]
+    if not value:
+        return queryset
+    match = _NUMBER.match(value.replace(" ", ""))
+    digits = re.sub(r"\D", "", value)
+    condition = Q(pk__in=[])
+    if match and (not value.isdigit() or len(value) <= 6):
+        condition |= Q(pk=int(match[1]))
+    if len(digits) >= 3 and value.replace("-", "").replace(" ", "").isdigit():
+        for field in phone_fields:
+            condition |= Q(**{f"{field}__startswith": digits})
+    if prefix and not value.isdigit():
+        condition |= Q(**{f"{prefix}__startswith": value.lower()})
+    return queryset.filter(condition)
+
+
+class _DateRangeMixin:
+    """``from`` / ``to`` local dates on the ticket's main time (to is inclusive)."""
+
+    date_field = "reported_at"
+
+    def filter_from(self, queryset, name, value):
+        start = timezone.make_aware(datetime.combine(value, time.min))
+        return queryset.filter(**{f"{self.date_field}__gte": start})
+
+    def filter_to(self, queryset, name, value):
+        end = timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
+        return queryset.filter(**{f"{self.date_field}__lt": end})
+
+
+def _date_filters():
+    return (
+        django_filters.DateFilter(label=_("from date"), method="filter_from", widget=DATE),
+        django_filters.DateFilter(label=_("to date"), method="filter_to", widget=DATE),
+    )
+
+
+class _ScopedFilterSet(BaseFilterSet):
+    service_point = django_filters.ModelChoiceFilter(label=_("service point"),
+                                                     queryset=ServicePoint.objects.none())
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.filters["service_point"].queryset = ServicePoint.objects.restrict(user)
+
+
+OPEN = "open"
+
+
+class FaultFilterSet(_DateRangeMixin, _ScopedFilterSet):
+    source = django_filters.ChoiceFilter(label=_("source"), choices=FaultSource.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("state"), method="filter_state",
+        choices=[(OPEN, _("All open")), *FaultState.choices])
+    service_type = django_filters.ChoiceFilter(label=_("service type"),
+                                               choices=FaultServiceType.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue (not fixed in 12 h)"),
+                                           method="filter_overdue", widget=forms.CheckboxInput)
+    reported_from, reported_to = _date_filters()
+    cause = django_filters.ModelChoiceFilter(label=_("fault cause"),
+                                             queryset=FaultCause.objects.all())
+
+    class Meta:
+        model = Fault
+        fields = ["service_point", "source", "state", "service_type", "cause"]
+
+    def filter_state(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(state__in=OPEN_FAULT_STATES)
+        return queryset.filter(state=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value:  # the partial index fault_repair_due
+            return queryset.filter(state__in=REPAIR_STATES, due_at__lt=timezone.now())
+        return queryset
+
+    def search(self, queryset, name, value):
+        return _number_or_phone(queryset, value, ["contact_phone", "service_number"],
+                                prefix="service_number")
+
+
+class ComplaintFilterSet(_DateRangeMixin, _ScopedFilterSet):
+    date_field = "received_at"
+    state = django_filters.ChoiceFilter(
+        label=_("state"), method="filter_state",
+        choices=[(OPEN, _("All open")), *ComplaintState.choices])
+    kind = django_filters.ChoiceFilter(label=_("complaint type"), choices=ComplaintKind.choices)
+    root_cause = django_filters.ModelChoiceFilter(label=_("root cause"),
+                                                  queryset=ComplaintRootCause.objects.all())
+    overdue = django_filters.BooleanFilter(label=_("Past a clock"), method="filter_overdue",
+                                           widget=forms.CheckboxInput)
+    received_from, received_to = _date_filters()
+
+    class Meta:
+        model = Complaint
+        fields = ["service_point", "state", "kind", "root_cause"]
+
+    def filter_state(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(state__in=OPEN_COMPLAINT_STATES)
+        return queryset.filter(state=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        now = timezone.now()
+        return queryset.filter(
+            Q(state=ComplaintState.RECEIVED, contact_due__lt=now)
+            | Q(state__in=[ComplaintState.RECEIVED, ComplaintState.CONTACTED],
+                answer_due__lt=now)
+            | Q(state=ComplaintState.HANDLED, callback_due__lt=now))
+
+    def search(self, queryset, name, value):
+        return _number_or_phone(queryset, value, ["complainant_phone"])
+
+
+class InquiryFilterSet(_DateRangeMixin, _ScopedFilterSet):
+    date_field = "received_at"
+    state = django_filters.ChoiceFilter(label=_("state"), choices=InquiryState.choices)
+    overdue = django_filters.BooleanFilter(label=_("Past the 3 days"), method="filter_overdue",
+                                           widget=forms.CheckboxInput)
+    received_from, received_to = _date_filters()
+
+    class Meta:
+        model = Inquiry
+        fields = ["service_point", "state"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(state=InquiryState.OPEN, due_at__lt=timezone.now())
+        return queryset
+
+    def search(self, queryset, name, value):
+        return _number_or_phone(queryset, value, ["phone"])
+
+
+class _NameSearch(BaseFilterSet):
+    def search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value.replace("\x00", "")[:60])
+
+
+class MaintenanceOfficeFilterSet(_NameSearch):
+    class Meta:
+        model = MaintenanceOffice
+        fields = ["is_active"]
+
+
+class FaultCauseFilterSet(_NameSearch):
+    class Meta:
+        model = FaultCause
+        fields = ["is_active"]
+
+
+class ComplaintRootCauseFilterSet(_NameSearch):
+    class Meta:
+        model = ComplaintRootCause
+        fields = ["is_active"]
+
+
+class CarrierDeskFilterSet(_NameSearch):
+    class Meta:
+        model = CarrierDesk
+        fields = ["is_active"]

@@ -1,0 +1,1 @@
+"""Selectors of the two workflows: calldesk.py (call desk) and workorders.py (counter)."""

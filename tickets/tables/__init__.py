@@ -1,0 +1,1 @@
+"""Tables of the two workflows: calldesk.py (call desk) and workorders.py (counter)."""
