@@ -406,6 +406,12 @@ class BroadbandAccount(ServiceAccount):
         indexes = [
             trigram_index("account_name", "bb_account_name_trgm"),
             models.Index(fields=["account_name"], name="bb_account_name"),
+            # The lists' order (account name) within a point and/or a state: a page is an
+            # index range, not a sort of the point's accounts.
+            models.Index(fields=["service_point", "account_name"], name="bb_sp_name"),
+            models.Index(fields=["service_point", "state", "account_name"],
+                         name="bb_sp_state_name"),
+            models.Index(fields=["state", "account_name"], name="bb_state_name"),
             models.Index(fields=["service_point", "state", "expires_on"], name="bb_sp_state_exp"),
             models.Index(fields=["state", "expires_on"], name="bb_state_expires"),
             models.Index(fields=["expires_on"], name="bb_expires"),
@@ -471,6 +477,10 @@ class LandlineAccount(ServiceAccount):
         indexes = [
             trigram_index("phone_number", "ll_phone_trgm"),
             models.Index(fields=["phone_number"], name="ll_phone_number"),
+            models.Index(fields=["service_point", "phone_number"], name="ll_sp_phone"),
+            models.Index(fields=["service_point", "state", "phone_number"],
+                         name="ll_sp_state_phone"),
+            models.Index(fields=["state", "phone_number"], name="ll_state_phone"),
             models.Index(fields=["service_point", "state"], name="ll_sp_state"),
             # "Balance under the alert threshold" (reminder calls, billing).
             models.Index(models.F("balance") - models.F("alert_threshold"),

@@ -260,9 +260,13 @@ def recent_sensitive_access(subscriber: Subscriber, limit: int = 10) -> list[Sen
 
 def state_change_timeline(subscriber: Subscriber, user) -> list[TimelineEntry]:
     """The register's own timeline entries: every state move of the subscriber's accounts."""
+    # Through the indexed account columns (a BitmapOr of two index scans); filtering on the
+    # joined accounts' subscriber instead scans the whole history (~1 s at 1M subscribers).
+    broadband_ids = BroadbandAccount.objects.filter(subscriber=subscriber).values("pk")
+    landline_ids = LandlineAccount.objects.filter(subscriber=subscriber).values("pk")
     changes = (
         AccountStateChange.objects.filter(
-            Q(broadband__subscriber=subscriber) | Q(landline__subscriber=subscriber)
+            Q(broadband__in=broadband_ids) | Q(landline__in=landline_ids)
         )
         .select_related("broadband", "landline")
         .order_by("-at")[:30]
