@@ -59,3 +59,20 @@ messages: $(STAMP)
 # demo database) and generates the scale data there first unless it already holds N.
 bench: $(STAMP) .env
 	DEV_DATABASE_NAME=$${DEV_DATABASE_NAME:-servicedesk_bench} $(PY) bench/run.py --subscribers $(or $(N),10000)
+
+# Backups (pg_dump -Fc / pg_restore; the embedded server's own tools when DATABASE_URL is
+# unset). make backup [FILE=path]  -> var/backups/<db>-<time>.dump by default;
+# make restore FILE=path replaces the database's contents in one transaction.
+backup: $(STAMP) .env
+	$(PY) -m servicedesk.backup backup $(FILE)
+
+restore: $(STAMP) .env
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>.dump"; exit 2; }
+	$(PY) -m servicedesk.backup restore $(FILE)
+
+# Drop and recreate the embedded development database (DEV_DATABASE_NAME), then migrate.
+# Refuses with DATABASE_URL set; asks for CONFIRM=yes because everything in it is lost.
+clean-db: $(STAMP) .env
+	@test "$(CONFIRM)" = yes || { echo "make clean-db CONFIRM=yes: drops database $${DEV_DATABASE_NAME:-servicedesk}"; exit 2; }
+	$(PY) -m servicedesk.backup reset --yes
+	$(PY) manage.py migrate --noinput
