@@ -582,3 +582,65 @@ class SerialCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.service_point_id} {self.day} #{self.last_seq}"
+
+
+class RetentionOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached, reminded")
+    WILL_RENEW = "will_renew", _("Will renew or top up")
+    DECLINED = "declined", _("Will not renew")
+    NOT_REACHED = "not_reached", _("Not reached")
+
+
+class RetentionCall(models.Model):
+    """A retention call (挽留): the "called" mark on a retention list.
+
+    One mark per account and period: a broadband account once per expiry date it is
+    called about (a renewal moves the expiry, and the next term needs its own call), a
+    landline under its alert threshold once per month. Marking twice changes nothing
+    (``accounts.services.retention_call_mark``).
+    """
+
+    broadband = models.ForeignKey(BroadbandAccount, verbose_name=_("broadband account"),
+                                  on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="retention_calls")
+    landline = models.ForeignKey(LandlineAccount, verbose_name=_("landline account"),
+                                 on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="retention_calls")
+    service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"),
+                                      on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("called about"),
+                              help_text=_("The expiry date, or the month of a low balance."))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=RetentionOutcome.choices,
+                               default=RetentionOutcome.REACHED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    called_at = models.DateTimeField(_("called at"), default=timezone.now)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("called by"),
+                                  on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    service_point_path = "service_point"
+
+    class Meta:
+        ordering = ["-called_at"]
+        verbose_name = _("retention call")
+        verbose_name_plural = _("retention calls")
+        permissions = [
+            ("view_management_reports", _("Can see the manager's dashboards and reports")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(broadband__isnull=False, landline__isnull=True)
+                | Q(broadband__isnull=True, landline__isnull=False),
+                name="retentioncall_one_account",
+            ),
+            models.UniqueConstraint(fields=["broadband", "period"],
+                                    condition=Q(broadband__isnull=False),
+                                    name="retentioncall_broadband_once"),
+            models.UniqueConstraint(fields=["landline", "period"],
+                                    condition=Q(landline__isnull=False),
+                                    name="retentioncall_landline_once"),
+        ]
+        indexes = [models.Index(fields=["service_point", "-called_at"], name="retention_sp")]
+
+    def __str__(self) -> str:
+        return f"{self.broadband or self.landline} {self.period:%Y-%m-%d}"

@@ -97,9 +97,15 @@ _CALLDESK_MANAGER = [
     "tickets.change_carrierdesk",
 ]
 
+# Retention lists (挽留): who is about to lapse, and the "called" mark on each.
+_RETENTION = [
+    "accounts.view_retentioncall",
+    "accounts.add_retentioncall",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [
-        *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_CALLDESK_READ,
+        *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_CALLDESK_READ, *_RETENTION,
         "accounts.add_subscriber",
         "accounts.change_subscriber",
         "accounts.reveal_id_number",
@@ -115,7 +121,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                      "tickets.view_fault", "tickets.fix_fault"],
     Role.MANAGER: [
         *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_COUNTER_MANAGER,
-        *_CALLDESK, *_CALLDESK_MANAGER,
+        *_CALLDESK, *_CALLDESK_MANAGER, *_RETENTION,
+        "accounts.view_management_reports",
         "accounts.add_subscriber",
         "accounts.change_subscriber",
         "accounts.reveal_id_number",
