@@ -347,6 +347,7 @@ class Fault(models.Model):
             models.Index(fields=["source", "-reported_at"], name="fault_source_reported"),
             models.Index(fields=["state", "-reported_at"], name="fault_state_reported"),
             models.Index(fields=["subscriber", "-reported_at"], name="fault_subscriber"),
+            models.Index(fields=["owner", "due_at"], name="fault_owner_due"),  # scorecards
             models.Index(OpClass("service_number", name="varchar_pattern_ops"),
                          name="fault_number_prefix"),
             models.Index(OpClass("contact_phone", name="varchar_pattern_ops"),
@@ -453,6 +454,7 @@ class FaultCallback(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("fault callback")
         verbose_name_plural = _("fault callbacks")
+        indexes = [models.Index(fields=["by", "at"], name="faultcallback_by_at")]
         constraints = [
             models.CheckConstraint(condition=Q(passed=False) | ~Q(satisfaction=""),
                                    name="faultcallback_passed_has_satisfaction"),
@@ -534,6 +536,7 @@ class Complaint(models.Model):
             models.Index(fields=["service_point", "-received_at"], name="complaint_sp_received"),
             models.Index(fields=["state", "-received_at"], name="complaint_state_received"),
             models.Index(fields=["subscriber", "-received_at"], name="complaint_subscriber"),
+            models.Index(fields=["owner", "callback_due"], name="complaint_owner_cb_due"),
             models.Index(fields=["against_staff", "handled_at"],
                          condition=Q(substantiated=True), name="complaint_against_staff"),
             models.Index(OpClass("complainant_phone", name="varchar_pattern_ops"),
@@ -627,6 +630,7 @@ class ComplaintCallback(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("complaint callback")
         verbose_name_plural = _("complaint callbacks")
+        indexes = [models.Index(fields=["by", "at"], name="complaintcallback_by_at")]
 
     def __str__(self) -> str:
         return self.get_outcome_display()
@@ -675,6 +679,7 @@ class Inquiry(models.Model):
             models.Index(fields=["service_point", "-received_at"], name="inquiry_sp_received"),
             models.Index(fields=["state", "-received_at"], name="inquiry_state_received"),
             models.Index(fields=["subscriber", "-received_at"], name="inquiry_subscriber"),
+            models.Index(fields=["owner", "due_at"], name="inquiry_owner_due"),
             models.Index(OpClass("phone", name="varchar_pattern_ops"),
                          name="inquiry_phone_prefix"),
         ]

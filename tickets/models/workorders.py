@@ -302,6 +302,7 @@ class WorkOrderCallback(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("work order callback")
         verbose_name_plural = _("work order callbacks")
+        indexes = [models.Index(fields=["by", "at"], name="wocallback_by_at")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(result="confirmed") | ~Q(satisfaction=""),
