@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 
 
@@ -16,4 +18,29 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class IdleSessionMiddleware:
+    """Keep a signed-in session alive while it is used, without a write per request.
+
+    The session ends after ``SESSION_COOKIE_AGE`` idle seconds. Saving it on every request
+    (``SESSION_SAVE_EVERY_REQUEST``) would cost an UPDATE per page; instead the expiry is
+    pushed forward at most once per ``SESSION_REFRESH_SECONDS``, so idle time is measured
+    to within that step.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.step = getattr(settings, "SESSION_REFRESH_SECONDS", 60)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.step:
+                session[self.KEY] = now  # marks the session modified: saved, cookie renewed
         return response

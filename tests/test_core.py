@@ -83,6 +83,22 @@ def test_logout_ends_the_session(client, clerk):
     assert client.get("/").status_code == 302
 
 
+def test_a_used_session_is_renewed_at_most_once_a_minute(client, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(at):
+        with mock.patch("servicedesk.middleware.time.time", return_value=at), \
+                CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return [q for q in queries if q["sql"].startswith("UPDATE \"django_session\"")]
+
+    client.force_login(clerk)
+    assert len(session_writes(1_000_000)) == 1  # first page: expiry pushed forward
+    assert session_writes(1_000_030) == []  # within the minute: no write
+    assert len(session_writes(1_000_061)) == 1  # idle clock renewed again
+
+
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
