@@ -19,6 +19,8 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 from django_tables2.paginators import LazyPaginator
 
+from servicedesk.export import SafeTableExport
+
 
 class RestrictedViewMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Login, model permission, and the user's service-point scope."""
@@ -50,6 +52,7 @@ class ObjectListView(RestrictedViewMixin, ExportMixin, SingleTableMixin, FilterV
     per_page = 50  # not paginate_by: the table paginates, ListView must not
     paginator_class = LazyPaginator
     export_formats = ("xlsx", "csv")
+    export_class = SafeTableExport  # no cell can start a formula
     title = ""
 
     def get_table_pagination(self, table):
