@@ -17,7 +17,7 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         template_name = "django_tables2/bootstrap5.html"
         empty_text = _("Nothing matches.")
-        per_page = 50
+        per_page = 25
 
 
 class ActionsColumn(tables.TemplateColumn):
