@@ -284,6 +284,14 @@ def state_change_timeline(subscriber: Subscriber, user) -> list[TimelineEntry]:
     return entries
 
 
+def subscriber_actions(subscriber: Subscriber, user) -> list:
+    """Buttons from every app in ``settings.SUBSCRIBER_ACTIONS`` (new order, fault…)."""
+    actions = []
+    for dotted in settings.SUBSCRIBER_ACTIONS:
+        actions.extend(import_string(dotted)(subscriber, user))
+    return actions
+
+
 TIMELINE_LENGTH = 30
 
 

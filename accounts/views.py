@@ -130,6 +130,7 @@ class SubscriberDetailView(ObjectDetailView):
         context["broadband_accounts"] = subscriber.broadbandaccount_set.all()
         context["landline_accounts"] = subscriber.landlineaccount_set.all()
         context["timeline"] = selectors.subscriber_timeline(subscriber, user)
+        context["actions"] = selectors.subscriber_actions(subscriber, user)
         if user.has_perm("servicedesk.view_history"):
             context["sensitive_accesses"] = selectors.recent_sensitive_access(subscriber)
         context.setdefault("reveal_form", forms.RevealReasonForm())

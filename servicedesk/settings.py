@@ -217,6 +217,11 @@ SUBSCRIBER_TIMELINE_SOURCES: list[str] = [
     "tickets.selectors.workorders.workorder_timeline",
     "tickets.selectors.calldesk.subscriber_timeline",
 ]
+# Buttons on the subscriber page that start work in another app: each callable(subscriber,
+# user) returns servicedesk.timeline.SubscriberAction rows the user may follow.
+SUBSCRIBER_ACTIONS: list[str] = [
+    "tickets.subscriber_actions.subscriber_actions",
+]
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,12 @@ class TimelineEntry:
     title: str
     url: str = ""
     state: str = ""
+
+
+@dataclass(frozen=True)
+class SubscriberAction:
+    """A button on the subscriber page that starts another app's work for this subscriber."""
+
+    label: str
+    url: str
+    primary: bool = False

@@ -236,6 +236,26 @@ def forty_receipts(subscriber, user):
             for i in range(40)]
 
 
+def test_subscriber_page_starts_each_role_s_work_for_the_subscriber(client, users, zhang):
+    query = f"?subscriber={zhang.pk}"
+    expected = {
+        "clerk": {"tickets:install_order"},
+        "agent": {"tickets:fault_add", "tickets:complaint_add", "tickets:inquiry_add"},
+        "installer": set(),
+    }
+    every = {"tickets:install_order", "tickets:fault_add", "tickets:complaint_add",
+             "tickets:inquiry_add"}
+    for who, allowed in expected.items():
+        client.force_login(users[who])
+        page = client.get(zhang.get_absolute_url()).content.decode()
+        for name in every:
+            link = f'href="{reverse(name)}{query}"'
+            assert (link in page) == (name in allowed), (who, name)
+        if allowed:  # and the link lands on that form with the subscriber filled in
+            response = client.get(reverse(sorted(allowed)[0]) + query)
+            assert response.status_code == 200 and zhang.name in response.content.decode()
+
+
 def test_state_changes_are_on_the_timeline(client, clerk, broadband):
     client.force_login(clerk)
     page = client.get(broadband.subscriber.get_absolute_url()).content.decode()
