@@ -471,3 +471,36 @@ def account_password_change(*, user, account: BroadbandAccount | LandlineAccount
 
 def service_of(account) -> str:
     return Service.BROADBAND if isinstance(account, BroadbandAccount) else Service.LANDLINE
+
+
+@transaction.atomic
+def retention_call_mark(*, user, account, outcome: str = "reached", note: str = "",
+                        today: date | None = None):
+    """Mark a retention call (挽留) on a broadband account about its current expiry, or on
+    a landline about this month's low balance. Idempotent: a second mark for the same
+    account and period returns the first one unchanged (also when two clerks click at once:
+    the unique index decides, the loser reads the winner's row)."""
+    from accounts.models import RetentionCall, RetentionOutcome
+    from accounts.reports import landline_period
+
+    today = today or timezone.localdate()
+    if outcome not in RetentionOutcome.values:
+        raise ValidationError({"outcome": _("Choose how the call went.")})
+    if isinstance(account, BroadbandAccount):
+        if account.expires_on is None:
+            raise ValidationError(_("This account has no expiry date to call about."))
+        lookup = {"broadband": account, "period": account.expires_on}
+    else:
+        lookup = {"landline": account, "period": landline_period(today)}
+    existing = RetentionCall.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    call = RetentionCall(**lookup, service_point_id=account.service_point_id, outcome=outcome,
+                         note=(note or "").replace("\x00", "").strip()[:200], called_by=user)
+    call.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            call.save()
+    except IntegrityError:
+        return RetentionCall.objects.get(**lookup)
+    return call

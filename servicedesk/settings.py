@@ -191,7 +191,7 @@ ROLE_HOME_VIEWS = {
     "clerk": "tickets.views.workorders.ClerkHomeView",
     "agent": "tickets.views.calldesk.AgentHomeView",
     "installer": "tickets.views.workorders.InstallerHomeView",
-    "manager": "servicedesk.views.StaffHomeView",
+    "manager": "appraisal.reports.views.ManagerHomeView",
 }
 # The counter: an installer brings the customer-signed install slip back within this many
 # days of the dispatch (装机时限), or the order is flagged overdue on the clerk's home page.

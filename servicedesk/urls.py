@@ -24,5 +24,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("billing/", include("billing.urls")),
     path("tickets/", include("tickets.urls")),
+    path("reports/", include("appraisal.reports.urls")),
     path("admin/", admin.site.urls),
 ]

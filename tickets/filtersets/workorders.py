@@ -17,6 +17,7 @@ from tickets.models.workorders import (
     Dispatch,
     WorkOrder,
     WorkOrderKind,
+    WorkOrderSatisfaction,
     WorkOrderSource,
     WorkOrderState,
 )
@@ -63,6 +64,13 @@ class WorkOrderFilterSet(_Scoped):
     installer = django_filters.ModelChoiceFilter(label=_("installer"),
                                                  queryset=User.objects.none())
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    # The manager's reports link here: how far the month's orders came.
+    dispatched = django_filters.BooleanFilter(field_name="dispatched_at", lookup_expr="isnull",
+                                              exclude=True, label=_("dispatched"))
+    returned = django_filters.BooleanFilter(field_name="slip_received_at", lookup_expr="isnull",
+                                            exclude=True, label=_("returned signed"))
+    satisfaction = django_filters.ChoiceFilter(label=_("satisfaction"),
+                                               choices=WorkOrderSatisfaction.choices)
     accepted_from = DayFilter(field_name="accepted_at", label=_("from date"))
     accepted_to = DayFilter(field_name="accepted_at", label=_("to date"), upper=True)
 

@@ -1,0 +1,84 @@
+"""Retention lists (挽留): the customers about to lapse, for a call.
+
+- broadband accounts active and expiring within the next days (``bb_sp_state_exp`` /
+  ``bb_state_expires``: state + expiry range);
+- landlines (active or barred) whose balance is under their alert threshold, written as
+  the indexed expression ``balance - alert_threshold < 0`` (``ll_balance_margin``).
+
+Each row carries the "called" mark of its current period (the expiry date for broadband,
+the month for a landline) from ``RetentionCall``, through the mark's unique index.
+Counts by service point come from one grouped query per list.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+
+from accounts.choices import BroadbandState, LandlineState
+from accounts.models import BroadbandAccount, LandlineAccount, RetentionCall
+
+EXPIRING_WITHIN_DAYS = 30
+LOW_BALANCE_STATES = [LandlineState.ACTIVE, LandlineState.BARRED]
+
+
+def landline_period(today: date) -> date:
+    """A landline's low balance is called about once a month."""
+    return today.replace(day=1)
+
+
+def _expiring(queryset: QuerySet, today: date, within: int) -> QuerySet:
+    return queryset.filter(state=BroadbandState.ACTIVE, expires_on__gte=today,
+                           expires_on__lte=today + timedelta(days=within))
+
+
+def _low_balance(queryset: QuerySet) -> QuerySet:
+    return queryset.alias(margin=F("balance") - F("alert_threshold")).filter(
+        margin__lt=0, state__in=LOW_BALANCE_STATES)
+
+
+def _with_mark(queryset: QuerySet, account: str, period) -> QuerySet:
+    calls = RetentionCall.objects.filter(**{account: OuterRef("pk")}, period=period)
+    return queryset.annotate(
+        called_at=Subquery(calls.values("called_at")[:1]),
+        called_by_name=Subquery(calls.values("called_by__full_name")[:1]),
+        call_outcome=Subquery(calls.values("outcome")[:1]),
+    )
+
+
+def expiring_broadband(user, *, today: date, within: int = EXPIRING_WITHIN_DAYS) -> QuerySet:
+    """Active broadband accounts expiring in ``today``..``today + within``, soonest first,
+    with the subscriber's phones and the call mark of this expiry."""
+    queryset = _expiring(BroadbandAccount.objects.restrict(user), today, within)
+    calls = RetentionCall.objects.filter(broadband=OuterRef("pk"), period=OuterRef("expires_on"))
+    return (queryset.select_related("subscriber", "premises", "service_point", "plan")
+            .annotate(called_at=Subquery(calls.values("called_at")[:1]),
+                      called_by_name=Subquery(calls.values("called_by__full_name")[:1]),
+                      call_outcome=Subquery(calls.values("outcome")[:1]))
+            .order_by("expires_on", "pk"))
+
+
+def low_balance_landlines(user, *, today: date) -> QuerySet:
+    """Landlines under their alert threshold, lowest balance first, with the subscriber's
+    phones and this month's call mark."""
+    queryset = _low_balance(LandlineAccount.objects.restrict(user))
+    return (_with_mark(queryset.select_related("subscriber", "premises", "service_point",
+                                               "carrier"),
+                       "landline", landline_period(today))
+            .order_by("balance", "pk"))
+
+
+def retention_counts(user, *, today: date, within: int = EXPIRING_WITHIN_DAYS) -> dict:
+    """``{service_point_id: {"expiring": n, "low_balance": n}}`` (2 grouped queries)."""
+    rows: dict = {}
+    expiring = (_expiring(BroadbandAccount.objects.restrict(user), today, within)
+                .values("service_point").order_by().annotate(n=Count("pk")))
+    for row in expiring:
+        rows.setdefault(row["service_point"], {})["expiring"] = row["n"]
+    low = (_low_balance(LandlineAccount.objects.restrict(user))
+           .values("service_point").order_by().annotate(n=Count("pk")))
+    for row in low:
+        rows.setdefault(row["service_point"], {})["low_balance"] = row["n"]
+    return rows
+

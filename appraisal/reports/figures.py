@@ -1,0 +1,485 @@
+"""The report pages' figures, composed from each app's ``reports.py``.
+
+The apps compute (in the database); this module only arranges: a figure is a
+:class:`Cell` with its value, how to print it, and the link to the filtered list behind
+it. Totals over service points add the apps' per-point numbers (a handful of dicts, not
+rows), and every rate is computed from the added numerators and denominators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import reports as accounts_reports
+from billing import reports as billing_reports
+from servicedesk.models import ServicePoint
+from tickets import reports as tickets_reports
+
+ZERO = Decimal("0.00")
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``first``..``last`` and their instants [start, end)."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+    @classmethod
+    def month(cls, month: date) -> Period:
+        first = month.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return cls(first, following - timedelta(days=1))
+
+    @classmethod
+    def day(cls, day: date) -> Period:
+        return cls(day, day)
+
+    def shift_months(self, months: int) -> Period:
+        year, index = divmod(self.first.year * 12 + self.first.month - 1 + months, 12)
+        return Period.month(date(year, index + 1, 1))
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+# --- cells and links ----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: int | Decimal | float | None
+    href: str = ""
+    kind: str = "count"  # count | money | rate
+    alert: bool = False  # shown in red: something is late or under target
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "money":
+            return f"{self.value:,.2f}"
+        if self.kind == "rate":
+            return f"{self.value:.1f}%"
+        return f"{self.value:,}"
+
+
+def link(url_name: str, **params) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse(url_name) + ("?" + urlencode(query) if query else "")
+
+
+def _point_param(point_id):
+    return point_id if point_id is not None else ""
+
+
+# --- the figures and where they link --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: Callable[[dict], object]  # from the point's merged numbers
+    href: Callable[[object, Period], str] | None = None  # (point id, period) -> url
+    kind: str = "count"
+    alert: Callable[[object], bool] | None = None
+    group: str = ""
+
+
+def _get(name):
+    return lambda row: row.get(name, 0) or 0
+
+
+def _money(name):
+    return lambda row: row.get(name) or ZERO
+
+
+def _rate(part, whole):
+    return lambda row: tickets_reports.rate(row.get(part, 0), row.get(whole, 0))
+
+
+def _orders(**extra):
+    return lambda p, period: link("tickets:workorder_list", service_point=_point_param(p),
+                                  accepted_from=period.first, accepted_to=period.last, **extra)
+
+
+def _faults(**extra):
+    return lambda p, period: link("tickets:fault_list", service_point=_point_param(p),
+                                  reported_from=period.first, reported_to=period.last, **extra)
+
+
+def _complaints(**extra):
+    return lambda p, period: link("tickets:complaint_list", service_point=_point_param(p),
+                                  received_from=period.first, received_to=period.last,
+                                  **extra)
+
+
+def _receipts(**extra):
+    return lambda p, period: link("billing:receipt_list", service_point=_point_param(p),
+                                  day_from=period.first, day_to=period.last, **extra)
+
+
+def _closes(**extra):
+    return lambda p, period: link("billing:dailyclose_list", service_point=_point_param(p),
+                                  day_from=period.first, day_to=period.last, **extra)
+
+
+def _positive(value) -> bool:
+    return bool(value)
+
+
+def _under(target):
+    return lambda value: value is not None and value < target
+
+
+ORDERS, FAULTS, COMPLAINTS, MONEY = _("Work orders"), _("Faults"), _("Complaints"), _("Money")
+
+# The month's figures, in the monthly report's order (a cohort: what happened to the
+# orders accepted, faults reported and complaints received in the month).
+MONTH_FIGURES = [
+    Figure("orders", _("Orders accepted"), _get("opened"), _orders(), group=ORDERS),
+    Figure("orders_dispatched", _("of which dispatched"), _get("dispatched"),
+           _orders(dispatched="true"), group=ORDERS),
+    Figure("orders_returned", _("of which returned signed"), _get("returned"),
+           _orders(returned="true"), group=ORDERS),
+    Figure("orders_overdue", _("of which overdue with the installer"), _get("overdue"),
+           _orders(overdue="true"), alert=_positive, group=ORDERS),
+    Figure("order_callbacks", _("Order callbacks passed"), _rate("order_callbacks_passed",
+                                                                 "order_callbacks"),
+           _orders(satisfaction=""), kind="rate", group=ORDERS),
+    Figure("faults", _("Faults reported"), _get("reported"), _faults(), group=FAULTS),
+    Figure("faults_on_time", _("fixed within 12 hours"), _get("on_time"),
+           _faults(deadline="on_time"), group=FAULTS),
+    Figure("faults_late", _("late (not fixed within 12 hours)"), _get("late"),
+           _faults(deadline="late"), alert=_positive, group=FAULTS),
+    Figure("faults_on_time_rate", _("Faults fixed within 12 hours"),
+           _rate("on_time", "reported"), _faults(deadline="on_time"), kind="rate",
+           group=FAULTS),
+    Figure("fault_callbacks", _("Fault callbacks passed"),
+           _rate("fault_callbacks_passed", "fault_callbacks"), _faults(state="closed"),
+           kind="rate", group=FAULTS),
+    Figure("complaints", _("Complaints (same complaint counted once)"), _get("received"),
+           _complaints(), group=COMPLAINTS),
+    Figure("complainants", _("complainants"), _get("complainants"), _complaints(),
+           group=COMPLAINTS),
+    Figure("substantiated", _("substantiated"), _get("substantiated"), _complaints(),
+           group=COMPLAINTS),
+    Figure("contact_on_time", _("First contact within its clock"),
+           _rate("contact_on_time", "contact_due_count"), _complaints(), kind="rate",
+           alert=_under(100), group=COMPLAINTS),
+    Figure("answer_on_time", _("Answered within 48 hours"),
+           _rate("answer_on_time", "answer_due_count"), _complaints(), kind="rate",
+           alert=_under(100), group=COMPLAINTS),
+    Figure("callback_on_time", _("Complainant called back within 3 days"),
+           _rate("callback_on_time", "callback_due_count"), _complaints(), kind="rate",
+           alert=_under(100), group=COMPLAINTS),
+    Figure("receipts", _("Receipts"), _get("receipts"), _receipts(status="issued"),
+           group=MONEY),
+    Figure("takings", _("Takings (yuan)"), _money("takings"), _receipts(status="issued"),
+           kind="money", group=MONEY),
+    Figure("voids", _("Voided receipts"), _get("voids"), _receipts(status="void"),
+           group=MONEY),
+    Figure("closes_late", _("Daily closes after 19:00"), _get("late_closes"),
+           _closes(is_late="true"), alert=_positive, group=MONEY),
+    Figure("closes_missing", _("Clerk days without a daily close"), _get("missing"),
+           _closes(), alert=_positive, group=MONEY),
+]
+
+
+def _merge_period(user, period: Period, now: datetime, today: date) -> dict:
+    """Every app's numbers of ``period`` by service point, in one dict per point."""
+    merged: dict = {}
+
+    def add(rows: dict, rename: dict | None = None):
+        for point, values in rows.items():
+            target = merged.setdefault(point, {})
+            for key, value in values.items():
+                target[(rename or {}).get(key, key)] = value
+
+    kwargs = {"start": period.start, "end": period.end, "now": now}
+    add(tickets_reports.order_figures(user, **kwargs),
+        {"callbacks": "order_callbacks", "callbacks_passed": "order_callbacks_passed"})
+    add(tickets_reports.fault_figures(user, **kwargs),
+        {"callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed"})
+    add(tickets_reports.complaint_figures(user, **kwargs), {"closed": "complaints_closed"})
+    add(billing_reports.takings(user, first=period.first, last=period.last))
+    add(billing_reports.daily_close_figures(user, first=period.first, last=period.last,
+                                            today=today), {"late": "late_closes"})
+    return merged
+
+
+def _total(merged: dict) -> dict:
+    total: dict = {}
+    for values in merged.values():
+        for key, value in values.items():
+            total[key] = total.get(key, 0) + (value or 0)
+    return total
+
+
+def _cell(figure: Figure, row: dict, point, period: Period) -> Cell:
+    value = figure.value(row)
+    return Cell(value=value, href=figure.href(point, period) if figure.href else "",
+                kind=figure.kind, alert=bool(figure.alert and figure.alert(value)))
+
+
+# --- the monthly report ---------------------------------------------------------------
+
+
+@dataclass
+class ComparisonRow:
+    figure: Figure
+    cells: list[Cell]  # this month, previous month, same month last year
+
+
+@dataclass
+class PointRow:
+    point: ServicePoint | None
+    cells: list[Cell]
+
+
+@dataclass
+class MonthlyReport:
+    month: date
+    periods: list[Period]  # this month, previous month, same month last year
+    comparison: list[ComparisonRow]
+    figures: list[Figure]
+    by_point: list[PointRow]
+    fault_days: list[dict]
+    fault_causes: list[dict]
+    root_causes: list[dict]
+    satisfaction: dict
+    satisfaction_total: dict
+    satisfaction_trend: list[dict]
+    repeat_premises: list[dict]
+    takings_by_point: list[tuple]
+    sla: list[tuple]
+    extra: dict = field(default_factory=dict)
+
+
+POINT_FIGURES = ["orders", "orders_overdue", "faults", "faults_on_time_rate",
+                 "fault_callbacks", "complaints", "contact_on_time", "answer_on_time",
+                 "callback_on_time", "receipts", "takings", "closes_late", "closes_missing"]
+
+
+def monthly_report(user, month: date, *, now: datetime | None = None) -> MonthlyReport:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    this = Period.month(month)
+    periods = [this, this.shift_months(-1), this.shift_months(-12)]
+    merged = [_merge_period(user, p, now, today) for p in periods]
+    totals = [_total(m) for m in merged]
+    satisfaction = [tickets_reports.satisfaction_distribution(user, start=p.start, end=p.end)
+                    for p in periods]
+    for total, dist in zip(totals, satisfaction, strict=True):
+        answers = sum(sum(levels.values()) for levels in dist.values())
+        satisfied = sum(levels.get(level, 0) for levels in dist.values()
+                        for level in tickets_reports.SATISFIED)
+        total["satisfaction_rate"] = tickets_reports.rate(satisfied, answers)
+    figures = [*MONTH_FIGURES[:16], Figure(
+        "satisfaction", _("Satisfied customers (target 90%)"),
+        lambda row: row.get("satisfaction_rate"), None, kind="rate",
+        alert=_under(tickets_reports.SATISFACTION_TARGET), group=COMPLAINTS),
+        *MONTH_FIGURES[16:]]
+    comparison = [ComparisonRow(f, [_cell(f, t, None, p) for t, p in
+                                    zip(totals, periods, strict=True)]) for f in figures]
+    points = list(ServicePoint.objects.restrict(user).order_by("code"))
+    by_key = {f.key: f for f in MONTH_FIGURES}
+    point_figures = [by_key[k] for k in POINT_FIGURES]
+    by_point = [PointRow(p, [_cell(f, merged[0].get(p.pk, {}), p.pk, this)
+                             for f in point_figures])
+                for p in points if p.pk in merged[0] or p.is_active]
+    if None in merged[0]:  # carrier desks' faults with no compound on file
+        by_point.append(PointRow(None, [_cell(f, merged[0][None], None, this)
+                                        for f in point_figures]))
+    kwargs = {"start": this.start, "end": this.end, "now": now}
+    takings_by_point = sorted(
+        ((p, merged[0].get(p.pk, {}).get("takings") or ZERO) for p in points),
+        key=lambda item: (-item[1], item[0].code))
+    total = totals[0]
+    sla = [
+        (_("Faults fixed within 12 hours"), total.get("on_time", 0), total.get("reported", 0)),
+        (_("Complaints: first contact within its clock"), total.get("contact_on_time", 0),
+         total.get("contact_due_count", 0)),
+        (_("Complaints: answered within 48 hours"), total.get("answer_on_time", 0),
+         total.get("answer_due_count", 0)),
+        (_("Complainants called back within 3 days"), total.get("callback_on_time", 0),
+         total.get("callback_due_count", 0)),
+    ]
+    return MonthlyReport(
+        month=this.first, periods=periods, comparison=comparison,
+        figures=point_figures, by_point=by_point,
+        fault_days=tickets_reports.faults_by_day(user, **kwargs),
+        fault_causes=tickets_reports.fault_causes(user, **kwargs),
+        root_causes=tickets_reports.complaint_root_causes(user, start=this.start,
+                                                          end=this.end),
+        satisfaction=satisfaction[0],
+        satisfaction_total=total,
+        satisfaction_trend=tickets_reports.satisfaction_trend(user, months=12, end=this.end),
+        repeat_premises=tickets_reports.repeat_fault_premises(user, start=this.start,
+                                                              end=this.end),
+        takings_by_point=takings_by_point,
+        sla=[(label, part, whole, tickets_reports.rate(part, whole))
+             for label, part, whole in sla],
+    )
+
+
+# --- the manager's home ---------------------------------------------------------------
+
+
+HOME_COLUMNS = [
+    # (group, key, label, kind, alert)
+    (_("Today"), "opened_today", _("orders opened"), "count", None),
+    (_("Today"), "dispatched_today", _("orders dispatched"), "count", None),
+    (_("Today"), "reported_today", _("faults reported"), "count", None),
+    (_("Today"), "receipts_today", _("receipts"), "count", None),
+    (_("Today"), "takings_today", _("takings"), "money", None),
+    (_("Now"), "awaiting_dispatch_now", _("orders awaiting dispatch"), "count", None),
+    (_("Now"), "orders_overdue_now", _("orders overdue"), "count", _positive),
+    (_("Now"), "faults_open_now", _("faults open"), "count", None),
+    (_("Now"), "faults_overdue_now", _("faults past 12 h"), "count", _positive),
+    (_("Now"), "complaints_open_now", _("complaints open"), "count", None),
+    (_("Now"), "complaints_late_now", _("complaints past a clock"), "count", _positive),
+    (_("This month"), "opened", _("orders accepted"), "count", None),
+    (_("This month"), "returned", _("returned signed"), "count", None),
+    (_("This month"), "reported", _("faults"), "count", None),
+    (_("This month"), "on_time_rate", _("fixed within 12 h"), "rate", _under(100)),
+    (_("This month"), "callback_rate", _("callbacks passed"), "rate", None),
+    (_("This month"), "receipts", _("receipts"), "count", None),
+    (_("This month"), "takings", _("takings"), "money", None),
+    (_("This month"), "late_closes", _("closes late"), "count", _positive),
+    (_("This month"), "missing", _("closes missing"), "count", _positive),
+    (_("Retention"), "expiring", _("broadband expiring in 30 days"), "count", None),
+    (_("Retention"), "low_balance", _("landlines under threshold"), "count", None),
+]
+
+
+def _home_links(point, today: date, month: Period) -> dict[str, str]:
+    sp = _point_param(point)
+    day = Period.day(today)
+    return {
+        "opened_today": _orders()(point, day),
+        "dispatched_today": link("tickets:dispatch_list", service_point=sp, day_from=today,
+                                 day_to=today),
+        "reported_today": _faults()(point, day),
+        "receipts_today": _receipts(status="issued")(point, day),
+        "takings_today": _receipts(status="issued")(point, day),
+        "awaiting_dispatch_now": link("tickets:workorder_list", service_point=sp,
+                                      state="accepted"),
+        "orders_overdue_now": link("tickets:workorder_list", service_point=sp, overdue="true"),
+        "faults_open_now": link("tickets:fault_list", service_point=sp, state="open"),
+        "faults_overdue_now": link("tickets:fault_list", service_point=sp, overdue="true"),
+        "complaints_open_now": link("tickets:complaint_list", service_point=sp, state="open"),
+        "complaints_late_now": link("tickets:complaint_list", service_point=sp,
+                                    overdue="true"),
+        "opened": _orders()(point, month),
+        "returned": _orders(returned="true")(point, month),
+        "reported": _faults()(point, month),
+        "on_time_rate": _faults(deadline="on_time")(point, month),
+        "callback_rate": _faults(state="closed")(point, month),
+        "receipts": _receipts(status="issued")(point, month),
+        "takings": _receipts(status="issued")(point, month),
+        "late_closes": _closes(is_late="true")(point, month),
+        "missing": _closes()(point, month),
+        "expiring": link("reports:retention_broadband", service_point=sp),
+        "low_balance": link("reports:retention_landline", service_point=sp),
+    }
+
+
+@dataclass
+class ManagerHome:
+    today: date
+    month: Period
+    groups: list[tuple[str, int]]
+    columns: list[tuple]
+    rows: list[PointRow]
+    total: PointRow
+
+
+def manager_home(user, *, now: datetime | None = None) -> ManagerHome:
+    """Today, now and this month, by service point, with a total row."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day, month = Period.day(today), Period.month(today)
+    merged: dict = {}
+
+    def add(rows: dict, rename: dict | None = None):
+        for point, values in rows.items():
+            target = merged.setdefault(point, {})
+            for key, value in values.items():
+                target[(rename or {}).get(key, key)] = value
+
+    add(tickets_reports.order_today(user, day_start=day.start, now=now),
+        {"overdue_now": "orders_overdue_now"})
+    add(tickets_reports.order_figures(user, start=month.start, end=month.end, now=now),
+        {"overdue": "orders_overdue", "callbacks": "order_callbacks",
+         "callbacks_passed": "order_callbacks_passed"})
+    add(tickets_reports.fault_live(user, day_start=day.start, now=now),
+        {"open_now": "faults_open_now", "overdue_now": "faults_overdue_now"})
+    add(tickets_reports.fault_figures(user, start=month.start, end=month.end, now=now),
+        {"callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed",
+         "late": "faults_late"})
+    add(tickets_reports.complaint_live(user, now=now),
+        {"open_now": "complaints_open_now", "past_clock_now": "complaints_late_now"})
+    add(billing_reports.takings(user, first=today, last=today),
+        {"receipts": "receipts_today", "takings": "takings_today", "voids": "voids_today",
+         "void_total": "void_total_today"})
+    add(billing_reports.takings(user, first=month.first, last=month.last))
+    add(billing_reports.daily_close_figures(user, first=month.first, last=month.last,
+                                            today=today), {"late": "late_closes"})
+    add(accounts_reports.retention_counts(user, today=today))
+
+    def derive(row: dict) -> dict:
+        row = dict(row)
+        row["on_time_rate"] = tickets_reports.rate(row.get("on_time"), row.get("reported"))
+        row["callback_rate"] = tickets_reports.rate(
+            (row.get("fault_callbacks_passed") or 0) + (row.get("order_callbacks_passed") or 0),
+            (row.get("fault_callbacks") or 0) + (row.get("order_callbacks") or 0))
+        return row
+
+    def cells(point, row) -> list[Cell]:
+        links = _home_links(point, today, month)
+        row = derive(row)
+        out = []
+        for _group, key, _label, kind, alert in HOME_COLUMNS:
+            value = row.get(key)
+            if value is None and kind != "rate":
+                value = ZERO if kind == "money" else 0
+            out.append(Cell(value=value, href=links[key], kind=kind,
+                            alert=bool(alert and alert(value))))
+        return out
+
+    points = list(ServicePoint.objects.restrict(user).order_by("code"))
+    rows = [PointRow(p, cells(p.pk, merged.get(p.pk, {})))
+            for p in points if p.pk in merged or p.is_active]
+    if None in merged:
+        rows.append(PointRow(None, cells(None, merged[None])))
+    total = PointRow(None, cells(None, _total(merged)))
+    groups: list[tuple[str, int]] = []
+    for group, *_rest in HOME_COLUMNS:
+        if groups and groups[-1][0] == group:
+            groups[-1] = (group, groups[-1][1] + 1)
+        else:
+            groups.append((group, 1))
+    return ManagerHome(today=today, month=month, groups=groups, columns=HOME_COLUMNS,
+                       rows=rows, total=total)

@@ -1,0 +1,86 @@
+"""The retention lists' tables: who to call, their phones, and the "called" mark.
+
+Exported to Excel through django-tables2 (the mark's button is not exported). No ID
+number appears.
+"""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import BroadbandAccount, LandlineAccount, RetentionOutcome
+from accounts.tables import DaysLeftColumn
+from servicedesk.tables import BaseTable
+
+OUTCOMES = dict(RetentionOutcome.choices)
+
+
+class CalledColumn(tables.Column):
+    """When the current period's call was made, by whom, and how it went."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("called"))
+        kwargs.setdefault("accessor", "called_at")
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    def value(self, record, value):
+        if value is None:
+            return ""
+        from django.utils import timezone
+
+        return (f"{timezone.localtime(value):%Y-%m-%d %H:%M} {record.called_by_name or ''} "
+                f"{OUTCOMES.get(record.call_outcome, '')}").strip()
+
+    def render(self, record, value):
+        return self.value(record, value)
+
+
+
+
+class MarkColumn(tables.TemplateColumn):
+    def __init__(self, mark_url: str, **kwargs):
+        context = {"mark_url": mark_url, "outcomes": RetentionOutcome.choices}
+        super().__init__(template_name="reports/_mark_called.html", orderable=False,
+                         exclude_from_export=True, verbose_name="", extra_context=context,
+                         **kwargs)
+
+
+class RetentionTable(BaseTable):
+    class Meta(BaseTable.Meta):
+        orderable = False
+        empty_text = _("Nobody to call.")
+
+
+class ExpiringBroadbandTable(RetentionTable):
+    account_name = tables.Column(linkify=True)
+    subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
+                               linkify=lambda record: record.subscriber.get_absolute_url())
+    mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
+    phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
+    premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))
+    time_left = DaysLeftColumn()
+    called = CalledColumn()
+    mark = MarkColumn("reports:retention_broadband_mark")
+
+    class Meta(RetentionTable.Meta):
+        model = BroadbandAccount
+        fields = ["service_point", "account_name", "subscriber", "mobile", "phone", "premises",
+                  "plan", "expires_on", "time_left", "called", "mark"]
+        sequence = fields
+
+
+class LowBalanceLandlineTable(RetentionTable):
+    phone_number = tables.Column(linkify=True)
+    subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
+                               linkify=lambda record: record.subscriber.get_absolute_url())
+    mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
+    phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
+    premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))
+    called = CalledColumn()
+    mark = MarkColumn("reports:retention_landline_mark")
+
+    class Meta(RetentionTable.Meta):
+        model = LandlineAccount
+        fields = ["service_point", "phone_number", "subscriber", "mobile", "phone", "premises",
+                  "carrier", "state", "balance", "alert_threshold", "called", "mark"]
+        sequence = fields

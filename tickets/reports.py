@@ -1,0 +1,358 @@
+"""The manager's figures of orders, faults, complaints, callbacks and satisfaction.
+
+Every figure is computed by PostgreSQL: one aggregate query per subject with
+``COUNT(*) FILTER (WHERE …)`` columns, grouped by service point (or by day, month, cause),
+never a loop over rows in Python. Each query reads through an index of the table it
+counts: the period's rows by their main time (``wo_accepted``, ``fault_reported``,
+``complaint_received``, ``inquiry_received``), the live counts through the partial
+indexes of open work (``wo_overdue``, ``fault_open_state``, ``fault_repair_due``,
+``complaint_open_state`` …), so a report costs the same after years of history.
+
+Monthly figures follow a *cohort*: the orders accepted, faults reported and complaints
+received in the period, and how far each has come by now (dispatched, returned, fixed
+within 12 hours, contacted within its clock …). Live figures (open, overdue) are counted
+at ``now``. Figures by service point come as ``{service_point_id: {name: value}}``; a
+fault of a carrier desk with no compound on file counts under ``None``.
+
+Appraisal's report pages (``appraisal/reports/``) compose these with billing's and the
+register's figures; nothing here knows about pages or links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+
+from tickets.calldesk_rules import COMPLAINT_CALLBACK_WITHIN
+from tickets.models.calldesk import (
+    OPEN_COMPLAINT_STATES,
+    OPEN_FAULT_STATES,
+    REPAIR_STATES,
+    Complaint,
+    ComplaintCallback,
+    ComplaintState,
+    ComplaintStatusChange,
+    Fault,
+    FaultCallback,
+    FaultState,
+    Inquiry,
+    Satisfaction,
+)
+from tickets.models.workorders import (
+    CallbackResult,
+    DispatchLine,
+    WorkOrder,
+    WorkOrderCallback,
+    WorkOrderState,
+)
+
+# Satisfied answers for the satisfaction rate (客户咨询满意率 ≥ 90%, seed 002).
+SATISFIED = [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED]
+SATISFACTION_TARGET = 90
+
+
+def rate(part: int | None, whole: int | None) -> float | None:
+    """``part`` of ``whole`` in percent with one decimal, or None when nothing was counted."""
+    if not whole:
+        return None
+    return round(100 * (part or 0) / whole, 1)
+
+
+def _by_point(rows, key: str = "service_point") -> dict:
+    return {row.pop(key): row for row in rows}
+
+
+# --- work orders --------------------------------------------------------------------------
+
+
+def order_figures(user, *, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """Orders accepted in [start, end) by service point and how far they came by ``now``:
+    ``opened, dispatched, returned, awaiting_dispatch, overdue, cancelled`` (one query),
+    and the callbacks made on them, ``callbacks, callbacks_passed`` (one query)."""
+    now = now or timezone.now()
+    cohort = WorkOrder.objects.restrict(user).filter(accepted_at__gte=start, accepted_at__lt=end)
+    rows = _by_point(cohort.values("service_point").order_by().annotate(
+        opened=Count("pk"),
+        dispatched=Count("pk", filter=Q(dispatched_at__isnull=False)),
+        returned=Count("pk", filter=Q(slip_received_at__isnull=False)),
+        awaiting_dispatch=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
+        overdue=Count("pk", filter=Q(state=WorkOrderState.DISPATCHED, due_at__lt=now)),
+        cancelled=Count("pk", filter=Q(state=WorkOrderState.CANCELLED)),
+    ))
+    callbacks = (WorkOrderCallback.objects
+                 .filter(order__in=cohort.values("pk"))
+                 .values("order__service_point").order_by()
+                 .annotate(callbacks=Count("pk"),
+                           callbacks_passed=Count("pk", filter=Q(
+                               result=CallbackResult.CONFIRMED))))
+    for row in callbacks:
+        target = rows.setdefault(row.pop("order__service_point"), {})
+        target.update(row)
+    return rows
+
+
+def order_today(user, *, day_start: datetime, now: datetime | None = None) -> dict:
+    """Today's counter by service point: ``opened_today`` (accepted since ``day_start``),
+    ``dispatched_today`` (handed to an installer today, through the dispatch log), and the
+    live ``awaiting_dispatch_now`` and ``overdue_now`` (2 queries)."""
+    now = now or timezone.now()
+    orders = WorkOrder.objects.restrict(user)
+    rows = _by_point(
+        orders.filter(Q(accepted_at__gte=day_start)
+                      | Q(state__in=[WorkOrderState.ACCEPTED, WorkOrderState.DISPATCHED]))
+        .values("service_point").order_by().annotate(
+            opened_today=Count("pk", filter=Q(accepted_at__gte=day_start)),
+            awaiting_dispatch_now=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
+            overdue_now=Count("pk", filter=Q(state=WorkOrderState.DISPATCHED,
+                                             due_at__lt=now)),
+        ))
+    dispatched = (DispatchLine.objects
+                  .filter(dispatch__dispatched_at__gte=day_start,
+                          order__in=orders.values("pk"))
+                  .values("dispatch__service_point").order_by()
+                  .annotate(dispatched_today=Count("order", distinct=True)))
+    for row in dispatched:
+        rows.setdefault(row.pop("dispatch__service_point"), {}).update(row)
+    return rows
+
+
+# --- faults -------------------------------------------------------------------------------
+
+
+def _fault_cohort(user, start: datetime, end: datetime):
+    return (Fault.objects.restrict(user).filter(reported_at__gte=start, reported_at__lt=end)
+            .exclude(state=FaultState.CANCELLED))
+
+
+# Fixed within 12 hours: measured from the original report, so a fault reopened after a
+# failed callback keeps its first ✓ (``first_fixed_at``) against the report's deadline.
+FAULT_ON_TIME = Q(first_fixed_at__isnull=False, first_fixed_at__lte=F("due_at"))
+
+
+def _fault_late(now: datetime) -> Q:
+    return Q(first_fixed_at__gt=F("due_at")) | Q(first_fixed_at__isnull=True, due_at__lt=now)
+
+
+def fault_figures(user, *, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """Faults reported in [start, end) by service point: ``reported, on_time, late,
+    still_open, closed``, and the callbacks made on them, ``callbacks, callbacks_passed``
+    (2 queries). ``on_time`` counts faults fixed within 12 hours of the report."""
+    now = now or timezone.now()
+    cohort = _fault_cohort(user, start, end)
+    rows = _by_point(cohort.values("service_point").order_by().annotate(
+        reported=Count("pk"),
+        on_time=Count("pk", filter=FAULT_ON_TIME),
+        late=Count("pk", filter=_fault_late(now)),
+        still_open=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
+        closed=Count("pk", filter=Q(state=FaultState.CLOSED)),
+    ))
+    callbacks = (FaultCallback.objects.filter(fault__in=cohort.values("pk"))
+                 .values("fault__service_point").order_by()
+                 .annotate(callbacks=Count("pk"),
+                           callbacks_passed=Count("pk", filter=Q(passed=True))))
+    for row in callbacks:
+        rows.setdefault(row.pop("fault__service_point"), {}).update(row)
+    return rows
+
+
+def fault_live(user, *, day_start: datetime, now: datetime | None = None) -> dict:
+    """Faults by service point now: ``open_now``, ``overdue_now`` (not fixed 12 hours after
+    the report) and ``reported_today`` (one query, through the open-state partial indexes
+    and the report time)."""
+    now = now or timezone.now()
+    faults = Fault.objects.restrict(user)
+    return _by_point(
+        faults.filter(Q(state__in=OPEN_FAULT_STATES) | Q(reported_at__gte=day_start))
+        .values("service_point").order_by().annotate(
+            open_now=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
+            overdue_now=Count("pk", filter=Q(state__in=REPAIR_STATES, due_at__lt=now)),
+            reported_today=Count("pk", filter=Q(reported_at__gte=day_start)
+                                 & ~Q(state=FaultState.CANCELLED)),
+        ))
+
+
+def faults_by_day(user, *, start: datetime, end: datetime,
+                  now: datetime | None = None) -> list[dict]:
+    """``[{"day", "reported", "on_time"}]`` for each local day with a fault (one query)."""
+    now = now or timezone.now()
+    return list(_fault_cohort(user, start, end)
+                .annotate(day=TruncDate("reported_at", tzinfo=timezone.get_current_timezone()))
+                .values("day").order_by("day")
+                .annotate(reported=Count("pk"), on_time=Count("pk", filter=FAULT_ON_TIME),
+                          late=Count("pk", filter=_fault_late(now))))
+
+
+def fault_causes(user, *, start: datetime, end: datetime,
+                 now: datetime | None = None) -> list[dict]:
+    """``[{"cause", "cause__name", "total", "late"}]`` biggest first (one query)."""
+    now = now or timezone.now()
+    return list(_fault_cohort(user, start, end).filter(cause__isnull=False)
+                .values("cause", "cause__name")
+                .annotate(total=Count("pk"), late=Count("pk", filter=_fault_late(now)))
+                .order_by("-total", "cause__name"))
+
+
+def repeat_fault_premises(user, *, start: datetime, end: datetime,
+                          limit: int = 10) -> list[dict]:
+    """Premises with more than one fault reported in [start, end), most first (one query):
+    ``[{"premises", "service_point", "service_point__name", "building", "unit", "room",
+    "total"}]``."""
+    return list(_fault_cohort(user, start, end).filter(premises__isnull=False)
+                .values("premises", "premises__service_point",
+                        "premises__service_point__name", "premises__building",
+                        "premises__unit", "premises__room")
+                .annotate(total=Count("pk")).filter(total__gt=1)
+                .order_by("-total", "premises")[:limit])
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+def _complaint_cohort(user, start: datetime, end: datetime):
+    # A merged complaint counts once, in its primary (with the number of complainants).
+    return (Complaint.objects.restrict(user)
+            .filter(received_at__gte=start, received_at__lt=end)
+            .exclude(state=ComplaintState.MERGED))
+
+
+def _complaint_past_clock(now: datetime) -> Q:
+    return (Q(state=ComplaintState.RECEIVED, contact_due__lt=now)
+            | Q(state__in=[ComplaintState.RECEIVED, ComplaintState.CONTACTED],
+                answer_due__lt=now)
+            | Q(state=ComplaintState.HANDLED, callback_due__lt=now))
+
+
+def complaint_live(user, *, now: datetime | None = None) -> dict:
+    """Complaints by service point now: ``open_now`` and ``past_clock_now`` (contact,
+    answer or callback deadline passed) (one query over the open ones)."""
+    now = now or timezone.now()
+    return _by_point(Complaint.objects.restrict(user).filter(state__in=OPEN_COMPLAINT_STATES)
+                     .values("service_point").order_by().annotate(
+                         open_now=Count("pk"),
+                         past_clock_now=Count("pk", filter=_complaint_past_clock(now))))
+
+
+def complaint_figures(user, *, start: datetime, end: datetime,
+                      now: datetime | None = None) -> dict:
+    """Complaints received in [start, end) by service point, and their clocks (one query):
+
+    - ``received``, ``complainants``, ``substantiated``, ``closed``;
+    - ``contact_due_count`` / ``contact_on_time``: first contact within the urgency's clock
+      (15 min … 2 h), of those contacted or already past the clock;
+    - ``answer_due_count`` / ``answer_on_time``: answered within 48 hours (or the deadline
+      agreed anew, which becomes the clock), of those answered or past it;
+    - ``callback_due_count`` / ``callback_on_time``: called back within 3 days of the first
+      answer, of those called back or past the 3 days.
+    """
+    now = now or timezone.now()
+    # The first answer: its status change (a dissatisfied callback clears handled_at and
+    # the complaint is answered again), or handled_at for a row with no history.
+    first_answer = Coalesce(Subquery(
+        ComplaintStatusChange.objects.filter(complaint=OuterRef("pk"),
+                                             to_state=ComplaintState.HANDLED)
+        .order_by("at").values("at")[:1]), "handled_at")
+    first_callback = Subquery(ComplaintCallback.objects.filter(complaint=OuterRef("pk"))
+                              .order_by("at").values("at")[:1])
+    cohort = _complaint_cohort(user, start, end).annotate(
+        first_answer=first_answer, first_callback=first_callback)
+    callback_deadline = F("first_answer") + COMPLAINT_CALLBACK_WITHIN
+    return _by_point(cohort.values("service_point").order_by().annotate(
+        received=Count("pk"),
+        complainants=Sum("complainant_count"),
+        substantiated=Count("pk", filter=Q(substantiated=True)),
+        closed=Count("pk", filter=Q(state=ComplaintState.CLOSED)),
+        contact_due_count=Count("pk", filter=Q(contacted_at__isnull=False)
+                                | Q(contact_due__lt=now)),
+        contact_on_time=Count("pk", filter=Q(contacted_at__lte=F("contact_due"))),
+        answer_due_count=Count("pk", filter=Q(first_answer__isnull=False)
+                               | Q(answer_due__lt=now)),
+        answer_on_time=Count("pk", filter=Q(first_answer__lte=F("answer_due"))),
+        callback_due_count=Count("pk", filter=Q(first_callback__isnull=False)
+                                 | Q(first_answer__lt=now - COMPLAINT_CALLBACK_WITHIN)),
+        callback_on_time=Count("pk", filter=Q(first_callback__lte=callback_deadline)),
+    ))
+
+
+def complaint_root_causes(user, *, start: datetime, end: datetime) -> list[dict]:
+    """``[{"root_cause", "root_cause__name", "total", "complainants", "substantiated"}]``,
+    biggest first; ``root_cause`` None: not yet investigated (one query)."""
+    return list(_complaint_cohort(user, start, end)
+                .values("root_cause", "root_cause__name")
+                .annotate(total=Count("pk"), complainants=Sum("complainant_count"),
+                          substantiated=Count("pk", filter=Q(substantiated=True)))
+                .order_by("-total", "root_cause__name"))
+
+
+# --- satisfaction -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SatisfactionSource:
+    """Where customers are asked how satisfied they are, and the time the month counts by."""
+
+    key: str
+    model: type
+    date_field: str
+
+
+def satisfaction_sources():
+    return [
+        SatisfactionSource("faults", Fault, "reported_at"),
+        SatisfactionSource("complaints", Complaint, "received_at"),
+        SatisfactionSource("inquiries", Inquiry, "received_at"),
+        SatisfactionSource("orders", WorkOrder, "accepted_at"),
+    ]
+
+
+def satisfaction_distribution(user, *, start: datetime, end: datetime) -> dict[str, dict]:
+    """Answers by satisfaction level for each source (faults, complaints, cases, orders)
+    whose ticket falls in [start, end): ``{"faults": {"satisfied": 12, …}, …}`` (one
+    grouped query per source)."""
+    result = {}
+    for source in satisfaction_sources():
+        rows = (source.model.objects.restrict(user)
+                .filter(**{f"{source.date_field}__gte": start,
+                           f"{source.date_field}__lt": end})
+                .exclude(satisfaction="")
+                .values("satisfaction").order_by().annotate(total=Count("pk")))
+        result[source.key] = {row["satisfaction"]: row["total"] for row in rows}
+    return result
+
+
+def satisfaction_trend(user, *, months: int, end: datetime) -> list[dict]:
+    """Satisfied answers and all answers per month for the ``months`` months before
+    ``end``, all sources together: ``[{"month": date, "satisfied": n, "total": n}]``
+    (one grouped query per source, ``date_trunc('month', …)`` in local time)."""
+    local_end = timezone.localtime(end)
+    first = local_end.date().replace(day=1)
+    for _i in range(months):
+        first = (first - timedelta(days=1)).replace(day=1)
+    start = timezone.make_aware(datetime(first.year, first.month, 1))
+    totals: dict[date, dict] = {}
+    tz = timezone.get_current_timezone()
+    for source in satisfaction_sources():
+        rows = (source.model.objects.restrict(user)
+                .filter(**{f"{source.date_field}__gte": start,
+                           f"{source.date_field}__lt": end})
+                .exclude(satisfaction="")
+                .annotate(month=TruncMonth(source.date_field, tzinfo=tz))
+                .values("month").order_by()
+                .annotate(total=Count("pk"),
+                          satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED))))
+        for row in rows:
+            month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+            slot = totals.setdefault(month, {"satisfied": 0, "total": 0})
+            slot["satisfied"] += row["satisfied"]
+            slot["total"] += row["total"]
+    trend = []
+    month = first
+    while len(trend) < months:
+        slot = totals.get(month, {"satisfied": 0, "total": 0})
+        trend.append({"month": month, **slot, "rate": rate(slot["satisfied"], slot["total"])})
+        month = (month + timedelta(days=32)).replace(day=1)
+    return trend
+
