@@ -144,14 +144,22 @@ def column_chart(columns: Sequence[Bar], *, title: str, rates: Sequence[float | 
             body.append(format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-dasharray="4 3" '
                 'class="target"/>', left, f"{y:.1f}", left + plot_w, f"{y:.1f}", RED))
-        points = [(left + i * step + step / 2, top + plot_h * (1 - _num(r) / 100))
-                  for i, r in enumerate(rates) if r is not None]
-        if points:
-            body.append(format_html(
-                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" class="line"/>',
-                " ".join(f"{x:.1f},{y:.1f}" for x, y in points), GREEN))
-            body.extend(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}" class="dot"/>',
-                                    f"{x:.1f}", f"{y:.1f}", GREEN) for x, y in points)
+        # A day without faults has no rate: the line breaks there instead of bridging it.
+        segments, segment = [], []
+        for i, r in enumerate(rates):
+            if r is None:
+                segments.append(segment)
+                segment = []
+                continue
+            point = (left + i * step + step / 2, top + plot_h * (1 - _num(r) / 100))
+            segment.append(point)
+            body.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}" class="dot"/>',
+                                    f"{point[0]:.1f}", f"{point[1]:.1f}", GREEN))
+        segments.append(segment)
+        body.extend(format_html(
+            '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" class="line"/>',
+            " ".join(f"{x:.1f},{y:.1f}" for x, y in seg), GREEN)
+            for seg in segments if len(seg) > 1)
     return _svg(width, height, title, body, "sd-chart-columns")
 
 
