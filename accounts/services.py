@@ -448,6 +448,23 @@ def account_close(*, user, account, reason: str, today: date | None = None):
 
 
 @transaction.atomic
+def landline_set_barred(*, user, account: LandlineAccount, barred: bool,
+                        note: str = "") -> LandlineAccount:
+    """Bar a landline in arrears (停机), or lift the bar once it is paid up; recorded.
+
+    Called by billing when a balance goes below zero or back above it. A line that is
+    already in the wanted state is left as it is.
+    """
+    account = LandlineAccount.objects.select_for_update().get(pk=account.pk)
+    wanted = LandlineState.BARRED if barred else LandlineState.ACTIVE
+    if account.state == wanted or (not barred and account.state != LandlineState.BARRED):
+        return account
+    _move(account, wanted, user=user, note=note)
+    account.save(update_fields=["state"])
+    return account
+
+
+@transaction.atomic
 def account_password_change(*, user, account: BroadbandAccount | LandlineAccount,
                             reason: str) -> str:
     """A new password from the rules, logged with the reason. Returns it to show once.

@@ -28,5 +28,35 @@ class ReceiptPurpose(models.TextChoices):
 
 
 class LedgerKind(models.TextChoices):
-    DEPOSIT = "deposit", _("Deposit")
-    CHARGE = "charge", _("Charge")
+    """What moved a landline's prepaid balance (one ledger row each; see BalanceEntry)."""
+
+    DEPOSIT = "deposit", _("Deposit")  # money taken at the counter, on a receipt
+    CHARGE = "charge", _("Charge")  # a one-off charge
+    RENT = "rent", _("Monthly rent")  # the plan's rent and caller ID for one month
+    ADD_ON = "add_on", _("Add-on fee")  # one add-on for one month
+    CALLS = "calls", _("Calls")  # the rated calls of one import, one month
+    ADJUSTMENT = "adjustment", _("Adjustment")  # by a manager, with a reason
+    REVERSAL = "reversal", _("Voided receipt")  # a voided top-up taken back off
+    OPENING = "opening", _("Opening balance")  # a line created with a balance
+
+
+# Kinds that take money off the balance (negative amounts) / put it on (positive).
+DEBIT_KINDS = [LedgerKind.CHARGE, LedgerKind.RENT, LedgerKind.ADD_ON, LedgerKind.CALLS,
+               LedgerKind.REVERSAL]
+CREDIT_KINDS = [LedgerKind.DEPOSIT]
+
+
+class CallType(models.TextChoices):
+    LOCAL = "local", _("Local")
+    DOMESTIC = "domestic", _("Domestic long distance")
+    INTERNATIONAL = "international", _("International")
+
+
+class CallStatus(models.TextChoices):
+    RATED = "rated", _("Rated")
+    FLAGGED = "flagged", _("Flagged: line cannot call abroad")
+
+
+class CdrImportStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")

@@ -15,6 +15,8 @@ What the schema itself guarantees, whatever code path writes:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -25,7 +27,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.choices import LedgerKind, PaymentMethod, ReceiptPurpose, ReceiptStatus
+from accounts.models import LandlineAccount
+from billing.choices import (
+    CREDIT_KINDS,
+    DEBIT_KINDS,
+    CallStatus,
+    CallType,
+    CdrImportStatus,
+    LedgerKind,
+    PaymentMethod,
+    ReceiptPurpose,
+    ReceiptStatus,
+)
 from servicedesk.audit import audited
 from servicedesk.models import ServicePoint
 from servicedesk.querysets import RestrictedQuerySet
@@ -239,6 +252,24 @@ class Receipt(models.Model):
         return self.status == ReceiptStatus.VOID
 
 
+# Receipt lines that are money for a landline balance: a top-up, the prepaid call credit
+# and first month of a new line. At commit the receipt's deposits on the ledger must equal
+# them: a receipt cannot take top-up money without crediting the balance in the same
+# transaction.
+LEDGER_LINE_CODES = ["top_up", "prepaid", "first_month"]
+RECEIPT_CREDIT_ON_LEDGER = """
+    IF (SELECT COALESCE(SUM(l.amount), 0) FROM billing_receiptline l
+         WHERE l.receipt_id = NEW.receipt_id AND l.code IN ('top_up', 'prepaid', 'first_month'))
+       IS DISTINCT FROM
+       (SELECT COALESCE(SUM(e.amount), 0) FROM billing_balanceentry e
+         WHERE e.receipt_id = NEW.receipt_id AND e.kind = 'deposit') THEN
+        RAISE EXCEPTION 'receipt %: its landline money is not on the ledger', NEW.receipt_id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+"""
+
+
 class ReceiptLine(models.Model):
     """One line of a receipt: what, how many, at what price. Written once, never changed."""
 
@@ -265,6 +296,12 @@ class ReceiptLine(models.Model):
         triggers = [
             pgtrigger.Protect(name="receiptline_written_once",
                               operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="receiptline_credit_on_ledger", level=pgtrigger.Row,
+                when=pgtrigger.After, operation=pgtrigger.Insert, timing=pgtrigger.Deferred,
+                condition=pgtrigger.Q(new__code__in=LEDGER_LINE_CODES),
+                func=RECEIPT_CREDIT_ON_LEDGER,
+            ),
             pgtrigger.Trigger(
                 name="receiptline_sum_equals_total", level=pgtrigger.Row, when=pgtrigger.After,
                 operation=pgtrigger.Insert, timing=pgtrigger.Deferred,
@@ -318,43 +355,347 @@ class InvoiceRequest(models.Model):
 
 # --- landline balances --------------------------------------------------------------------
 
+# The stored balance is ``accounts.LandlineAccount.balance`` (the register's pages filter
+# and sort on it); this app owns how it moves. The database keeps the two in step:
+# - inserting a ledger row adds its amount to the landline's balance and stamps the row's
+#   ``balance_after`` (BEFORE INSERT trigger on BalanceEntry, below);
+# - any other change of the balance column is refused (trigger on the landline table,
+#   declared on the proxy ``LedgerLandline`` so the migration lives here);
+# - a landline created with a balance (a line taken over from the vendor system, demo
+#   data) gets an "opening balance" ledger row for it;
+# - at commit, a landline's balance equals the sum of its ledger (deferred constraint).
+# Ledger rows are never changed or deleted.
+
+LEDGER_POSTING_FLAG = "billing.ledger_posting"
+
+BALANCE_ENTRY_MOVES_BALANCE = f"""
+    PERFORM set_config('{LEDGER_POSTING_FLAG}', 'on', true);
+    UPDATE accounts_landlineaccount SET balance = balance + NEW.amount
+     WHERE id = NEW.landline_id RETURNING balance INTO NEW.balance_after;
+    PERFORM set_config('{LEDGER_POSTING_FLAG}', 'off', true);
+    IF NEW.balance_after IS NULL THEN
+        RAISE EXCEPTION 'landline %: no such account', NEW.landline_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+"""
+
+BALANCE_IS_LEDGER_SUM = """
+    IF (SELECT a.balance FROM accounts_landlineaccount a WHERE a.id = NEW.landline_id)
+       IS DISTINCT FROM
+       (SELECT COALESCE(SUM(e.amount), 0) FROM billing_balanceentry e
+         WHERE e.landline_id = NEW.landline_id) THEN
+        RAISE EXCEPTION 'landline %: the balance is not the sum of its ledger',
+            NEW.landline_id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+"""
+
+LANDLINE_BALANCE_FROM_LEDGER_ONLY = f"""
+    IF COALESCE(current_setting('{LEDGER_POSTING_FLAG}', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'landline %: the balance changes only through ledger rows '
+            '(billing.BalanceEntry)', NEW.id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+"""
+
+LANDLINE_OPENING_BALANCE = f"""
+    PERFORM set_config('{LEDGER_POSTING_FLAG}', 'on', true);
+    UPDATE accounts_landlineaccount SET balance = 0 WHERE id = NEW.id;
+    PERFORM set_config('{LEDGER_POSTING_FLAG}', 'off', true);
+    INSERT INTO billing_balanceentry (landline_id, kind, amount, balance_after, note, at)
+    VALUES (NEW.id, 'opening', NEW.balance, 0, 'Opening balance', now());
+    RETURN NULL;
+"""
+
+
+class LedgerLandline(LandlineAccount):
+    """The register's landline account seen from billing: carries the database triggers
+    that keep its balance column the sum of its ledger (pgtrigger on a proxy model)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="landline_balance_from_ledger_only", level=pgtrigger.Row,
+                when=pgtrigger.Before, operation=pgtrigger.UpdateOf("balance"),
+                condition=pgtrigger.Condition('OLD."balance" IS DISTINCT FROM NEW."balance"'),
+                func=LANDLINE_BALANCE_FROM_LEDGER_ONLY,
+            ),
+            pgtrigger.Trigger(
+                name="landline_opening_balance", level=pgtrigger.Row, when=pgtrigger.After,
+                operation=pgtrigger.Insert, condition=pgtrigger.Condition('NEW."balance" <> 0'),
+                func=LANDLINE_OPENING_BALANCE,
+            ),
+        ]
+
+
+class BalanceEntryQuerySet(RestrictedQuerySet):
+    pass
+
 
 class BalanceEntry(models.Model):
-    """One move of a landline's prepaid balance (a simple ledger; the full prepaid ledger
-    with call rating comes later). Written by ``billing.services`` only, together with the
-    balance update, in one transaction."""
+    """One move of a landline's prepaid balance: a top-up on a receipt, a month's rent or
+    add-on fee, the rated calls of an import, a manager's adjustment with its reason.
 
-    landline = models.ForeignKey("accounts.LandlineAccount", verbose_name=_("landline"),
+    Written by ``billing.services`` (and ``billing.ledger``) only; the database adds the
+    amount to the balance and stamps ``balance_after``.
+    """
+
+    landline = models.ForeignKey(LandlineAccount, verbose_name=_("landline"),
                                  on_delete=models.PROTECT, related_name="balance_entries")
     kind = models.CharField(_("kind"), max_length=10, choices=LedgerKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
-    balance_after = models.DecimalField(_("balance after"), **MONEY)
+    balance_after = models.DecimalField(_("balance after"), **MONEY, default=0,
+                                        editable=False)
     receipt = models.ForeignKey(Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT,
                                 null=True, blank=True, related_name="balance_entries")
+    period = models.DateField(_("month"), null=True, blank=True,
+                              help_text=_("First day of the month a rent, fee or calls are "
+                                          "for."))
+    add_on = models.ForeignKey("accounts.AddOn", verbose_name=_("add-on"),
+                               on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    cdr_import = models.ForeignKey("CdrImport", verbose_name=_("call record import"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="entries")
     note = models.CharField(_("note"), max_length=120, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
                            on_delete=models.PROTECT, null=True, related_name="+")
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = BalanceEntryQuerySet.as_manager()
+    service_point_path = "landline__service_point"
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("balance entry")
         verbose_name_plural = _("balance entries")
-        indexes = [models.Index(fields=["landline", "-at"], name="balance_landline")]
+        permissions = [
+            ("adjust_balance", _("Can adjust a landline balance (manager)")),
+        ]
+        indexes = [
+            models.Index(fields=["landline", "-at"], name="balance_landline"),
+            models.Index(fields=["cdr_import"], name="balance_cdr_import",
+                         condition=Q(cdr_import__isnull=False)),
+            models.Index(fields=["receipt"], name="balance_receipt",
+                         condition=Q(receipt__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind=LedgerKind.DEPOSIT) & Q(amount__gt=0))
-                | (Q(kind=LedgerKind.CHARGE) & Q(amount__lt=0)),
+                condition=(Q(kind__in=CREDIT_KINDS) & Q(amount__gt=0))
+                | (Q(kind__in=DEBIT_KINDS) & Q(amount__lt=0))
+                | (Q(kind__in=[LedgerKind.ADJUSTMENT, LedgerKind.OPENING]) & ~Q(amount=0)),
                 name="balance_entry_sign",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=LedgerKind.ADJUSTMENT) | ~Q(note=""),
+                name="balance_adjustment_has_reason",
+                violation_error_message=_("An adjustment needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[LedgerKind.RENT, LedgerKind.ADD_ON, LedgerKind.CALLS])
+                | Q(period__isnull=False, period__day=1),
+                name="balance_period_is_month",
+            ),
+            # The rent run charges each month once, whatever runs twice.
+            models.UniqueConstraint(fields=["landline", "period"],
+                                    condition=Q(kind=LedgerKind.RENT),
+                                    name="balance_rent_once_a_month"),
+            models.UniqueConstraint(fields=["landline", "period", "add_on"],
+                                    condition=Q(kind=LedgerKind.ADD_ON),
+                                    name="balance_add_on_once_a_month"),
+            models.UniqueConstraint(fields=["landline", "receipt"],
+                                    condition=Q(kind=LedgerKind.REVERSAL),
+                                    name="balance_reversal_once"),
         ]
         triggers = [
             pgtrigger.Protect(name="balance_entry_written_once",
                               operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="balance_entry_moves_balance", level=pgtrigger.Row,
+                when=pgtrigger.Before, operation=pgtrigger.Insert,
+                func=BALANCE_ENTRY_MOVES_BALANCE,
+            ),
+            pgtrigger.Trigger(
+                name="balance_is_ledger_sum", level=pgtrigger.Row, when=pgtrigger.After,
+                operation=pgtrigger.Insert, timing=pgtrigger.Deferred,
+                func=BALANCE_IS_LEDGER_SUM,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class CallCredit(models.Model):
+    """Call credit a package gives a landline for one month (套餐内固话所赠话费): used by
+    that month's calls before the balance, void at month end, and never after the
+    broadband term ends (赠送年话费以宽带到期时为截止期)."""
+
+    landline = models.ForeignKey(LandlineAccount, verbose_name=_("landline"),
+                                 on_delete=models.PROTECT, related_name="call_credits")
+    period = models.DateField(_("month"))
+    amount = models.DecimalField(_("credit"), **MONEY)
+    used = models.DecimalField(_("used"), **MONEY, default=0)
+    valid_until = models.DateField(_("valid until"))
+    broadband = models.ForeignKey("accounts.BroadbandAccount", verbose_name=_("package"),
+                                  on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("call credit")
+        verbose_name_plural = _("call credits")
+        constraints = [
+            models.UniqueConstraint(fields=["landline", "period"], name="callcredit_once"),
+            models.CheckConstraint(condition=Q(used__gte=0) & Q(used__lte=F("amount")),
+                                   name="callcredit_used_within"),
+            models.CheckConstraint(condition=Q(period__day=1) & Q(valid_until__gte=F("period")),
+                                   name="callcredit_month"),
+        ]
+        triggers = [pgtrigger.Protect(name="callcredit_never_deleted",
+                                      operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} ¥{self.amount}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.used
+
+
+# --- call detail records ------------------------------------------------------------------
+
+
+class CdrImport(models.Model):
+    """One uploaded call detail record file, rated a chunk at a time (resumable).
+
+    ``next_line`` is the first line not yet read; the counts add up as chunks commit.
+    Calls are rated into CallRecord rows and charged to the ledger when the file is done
+    (one ledger row per line and month).
+    """
+
+    file_name = models.CharField(_("file"), max_length=120)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.TextField(editable=False)
+    line_count = models.PositiveIntegerField(_("lines"))
+    next_line = models.PositiveIntegerField(default=2)  # line 1 is the header
+    status = models.CharField(_("status"), max_length=8, choices=CdrImportStatus.choices,
+                              default=CdrImportStatus.RUNNING)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rated = models.PositiveIntegerField(_("rated"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped (already imported)"), default=0)
+    flagged = models.PositiveIntegerField(_("flagged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    total_charged = models.DecimalField(_("total charged"), **MONEY, default=0)
+    credit_used = models.DecimalField(_("call credit used"), **MONEY, default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    service_point_path = None
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("call record import")
+        verbose_name_plural = _("call record imports")
+        default_permissions = ("add", "view")
+        indexes = [models.Index(fields=["-uploaded_at"], name="cdrimport_uploaded")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_read=F("rated") + F("skipped") + F("flagged") + F("rejected")),
+                name="cdrimport_counts_add_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:cdrimport_detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == CdrImportStatus.DONE
+
+    @property
+    def percent(self) -> int:
+        total = max(self.line_count - 1, 1)
+        return min(100, int(100 * max(self.next_line - 2, 0) / total))
+
+
+class CdrRejection(models.Model):
+    """A line of a call record file that could not be rated, and why."""
+
+    cdr_import = models.ForeignKey(CdrImport, on_delete=models.CASCADE,
+                                   related_name="rejections")
+    line = models.PositiveIntegerField(_("line"))
+    reason = models.CharField(_("reason"), max_length=200)
+    raw = models.CharField(_("row"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["cdr_import", "line"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+        indexes = [models.Index(fields=["cdr_import", "line"], name="cdrrejection_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"
+
+
+class CallRecord(models.Model):
+    """One call from a call detail record file, rated at the line's plan.
+
+    ``charge`` is the call's price (every started minute at the plan's rate); the month's
+    package credit pays ``credit_used`` of it and the balance ``charged``. ``entry`` is
+    the ledger row that took ``charged`` off the balance (empty until posted).
+    """
+
+    call_id = models.CharField(_("call ID"), max_length=40, unique=True)
+    landline = models.ForeignKey(LandlineAccount, verbose_name=_("landline"),
+                                 on_delete=models.PROTECT, related_name="calls")
+    cdr_import = models.ForeignKey(CdrImport, on_delete=models.PROTECT, related_name="calls")
+    called_number = models.CharField(_("called number"), max_length=24)
+    started_at = models.DateTimeField(_("start"))
+    seconds = models.PositiveIntegerField(_("seconds"))
+    call_type = models.CharField(_("call type"), max_length=13, choices=CallType.choices)
+    status = models.CharField(_("status"), max_length=8, choices=CallStatus.choices)
+    rate = models.DecimalField(_("rate per minute"), max_digits=8, decimal_places=2)
+    charge = models.DecimalField(_("charge"), **MONEY)
+    credit_used = models.DecimalField(_("credit used"), **MONEY, default=0)
+    charged = models.DecimalField(_("charged to balance"), **MONEY)
+    entry = models.ForeignKey(BalanceEntry, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="calls")
+
+    objects = RestrictedQuerySet.as_manager()
+    service_point_path = "landline__service_point"
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [
+            models.Index(fields=["landline", "started_at"], name="call_landline_started"),
+            models.Index(fields=["cdr_import"], name="call_import"),
+            models.Index(fields=["landline"], name="call_unposted",
+                         condition=Q(entry__isnull=True, charged__gt=0)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(charge__gte=0, credit_used__gte=0, charged__gte=0)
+                & Q(charge=F("credit_used") + F("charged")),
+                name="call_charge_split"),
+            models.CheckConstraint(
+                condition=~Q(status=CallStatus.FLAGGED) | Q(charge=0),
+                name="call_flagged_not_charged"),
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id
 
 
 # --- daily close --------------------------------------------------------------------------

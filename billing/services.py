@@ -18,14 +18,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as accounts_services
 from accounts.choices import BroadbandState, LandlineState
 from accounts.models import BroadbandAccount, BroadbandPlan, LandlineAccount, Subscriber
-from billing import rules
+from billing import ledger, rules
 from billing.choices import LedgerKind, PaymentMethod, ReceiptPurpose, ReceiptStatus
 from billing.models import (
     BalanceEntry,
@@ -288,6 +287,8 @@ def receipt_void(*, user, receipt: Receipt, reason: str, now: datetime | None = 
     receipt.status = ReceiptStatus.VOID
     receipt.voided_at, receipt.voided_by, receipt.void_reason = moment, user, reason[:200]
     receipt.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
+    # Money the receipt put on a landline balance comes off again.
+    ledger.receipt_reverse(user=user, receipt=receipt, at=moment)
     return receipt
 
 
@@ -346,33 +347,25 @@ def daily_close(*, user, day: date, counted_cash, explanation: str = "",
 # --- landline balances --------------------------------------------------------------------
 
 
-def _ledger_post(*, user, account: LandlineAccount, kind: str, amount: Decimal,
-                 receipt: Receipt | None, note: str, now: datetime) -> BalanceEntry:
-    """Move the balance and write the ledger row (the caller holds the account lock)."""
-    LandlineAccount.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
-    account.refresh_from_db(fields=["balance"])
-    return BalanceEntry.objects.create(landline=account, kind=kind, amount=amount,
-                                       balance_after=account.balance, receipt=receipt,
-                                       note=note[:120], at=now, by=user)
-
-
 @transaction.atomic
 def landline_prepayment_record(*, user, account: LandlineAccount, credit: Decimal,
                                first_month: Decimal, receipt: Receipt,
                                now: datetime | None = None) -> list[BalanceEntry]:
     """The money a new line's receipt puts on its balance: the call credit plus the first
-    month (Unicom: 23.00, or 11.50 from the 15th), which is then charged at once."""
+    month (Unicom: 23.00, or 11.50 from the 15th), which is then charged at once as the
+    month's rent (so the rent run does not charge that month again)."""
     now = now or timezone.now()
     account = LandlineAccount.objects.select_for_update().get(pk=account.pk)
     entries = []
     if credit + first_month > 0:
-        entries.append(_ledger_post(user=user, account=account, kind=LedgerKind.DEPOSIT,
-                                    amount=credit + first_month, receipt=receipt,
-                                    note=_("Prepayment at installation"), now=now))
+        entries.append(ledger.receipt_credit(
+            user=user, account=account, amount=credit + first_month, receipt=receipt,
+            note=_("Prepayment at installation"), at=now))
     if first_month > 0:
-        entries.append(_ledger_post(user=user, account=account, kind=LedgerKind.CHARGE,
-                                    amount=-first_month, receipt=receipt,
-                                    note=_("First month's rent and caller ID"), now=now))
+        entries.append(ledger.post(
+            account=account, kind=LedgerKind.RENT, amount=-first_month, receipt=receipt,
+            user=user, at=now, period=ledger.month_start(_local(now).date()),
+            note=_("First month's rent and caller ID")))
     return entries
 
 
@@ -400,8 +393,8 @@ def landline_top_up(*, user, account: LandlineAccount, amount, payment_method: s
         lines=[Line(_("Landline call credit %(number)s") % {"number": account.phone_number},
                     amount, code="top_up")],
     )
-    _ledger_post(user=user, account=account, kind=LedgerKind.DEPOSIT, amount=amount,
-                 receipt=receipt, note=_("Top-up"), now=now)
+    ledger.receipt_credit(user=user, account=account, amount=amount, receipt=receipt,
+                          note=_("Top-up"), at=now)
     return receipt
 
 

@@ -58,6 +58,9 @@ _COUNTER = [
 # Manager only: voids of any receipt, receipt books, cancelling orders.
 _COUNTER_MANAGER = [
     "billing.void_receipt",
+    "billing.adjust_balance",
+    "billing.add_cdrimport",
+    "billing.view_cdrimport",
     "billing.add_receiptbook",
     "billing.change_receiptbook",
     "tickets.cancel_workorder",
@@ -116,7 +119,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_account_password",
     ],
     Role.AGENT: [*_REFERENCE, *_TARIFFS, *_REGISTER_READ, "tickets.view_workorder",
-                 *_CALLDESK],
+                 "billing.view_balanceentry", *_CALLDESK],
     Role.INSTALLER: [*_REFERENCE, "tickets.view_workorder", "tickets.view_dispatch",
                      "tickets.view_fault", "tickets.fix_fault"],
     Role.MANAGER: [

@@ -56,7 +56,7 @@ def test_a_unicom_line_pays_its_first_month_with_the_prepayment(install, unicom,
     assert line.balance == Decimal("50.00")  # the first month was charged from the deposit
     assert list(BalanceEntry.objects.filter(landline=line).order_by("pk").values_list(
         "kind", "amount")) == [("deposit", Decimal(first_month) + 50),
-                               ("charge", -Decimal(first_month))]
+                               ("rent", -Decimal(first_month))]  # that month's rent
     assert line.registration_serial == "dw20260310001".replace("0310", day[5:7] + day[8:10])
 
 
