@@ -106,9 +106,35 @@ _RETENTION = [
     "accounts.add_retentioncall",
 ]
 
+# Staff appraisal: everyone scored reads their own scorecards, reviews and reward/penalty
+# records (the querysets limit them to their own); whoever enters orders or faults may flag
+# an entry error on someone's record. Managers create, score and sign.
+_APPRAISAL_OWN = [
+    "appraisal.view_scorecard",
+    "appraisal.view_callreview",
+    "appraisal.view_rewardpenalty",
+    "appraisal.view_yearendreview",
+    "tickets.add_entryerrorflag",
+]
+_APPRAISAL_MANAGER = [
+    *_APPRAISAL_OWN,
+    "appraisal.add_scorecard",
+    "appraisal.change_scorecard",
+    "appraisal.sign_scorecard",
+    "appraisal.view_scorecardtemplate",
+    "appraisal.change_scorecardtemplate",
+    "appraisal.add_callreview",
+    "appraisal.view_dispute",
+    "appraisal.change_dispute",
+    "appraisal.add_rewardpenalty",
+    "appraisal.add_yearendreview",
+    "tickets.view_entryerrorflag",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [
         *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_CALLDESK_READ, *_RETENTION,
+        *_APPRAISAL_OWN,
         "accounts.add_subscriber",
         "accounts.change_subscriber",
         "accounts.reveal_id_number",
@@ -119,12 +145,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_account_password",
     ],
     Role.AGENT: [*_REFERENCE, *_TARIFFS, *_REGISTER_READ, "tickets.view_workorder",
-                 "billing.view_balanceentry", *_CALLDESK],
+                 "billing.view_balanceentry", *_CALLDESK, *_APPRAISAL_OWN],
     Role.INSTALLER: [*_REFERENCE, "tickets.view_workorder", "tickets.view_dispatch",
                      "tickets.view_fault", "tickets.fix_fault"],
     Role.MANAGER: [
         *_REFERENCE, *_TARIFFS, *_REGISTER_READ, *_COUNTER, *_COUNTER_MANAGER,
         *_CALLDESK, *_CALLDESK_MANAGER, *_RETENTION,
+        *_APPRAISAL_MANAGER,
         "accounts.view_management_reports",
         "accounts.add_subscriber",
         "accounts.change_subscriber",

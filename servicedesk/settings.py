@@ -202,6 +202,7 @@ DEMO_LOADERS = [
     "accounts.demo.load",
     "tickets.demo_workorders.load",
     "tickets.demo_calldesk.load",
+    "appraisal.demo.load",
 ]
 # Scale data generators run in this order by `manage.py generate_scale_data` (each one's
 # `generate(ctx)` in <app>/scale.py; see servicedesk/scale/ and bench/README.md).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("billing/", include("billing.urls")),
     path("tickets/", include("tickets.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("reports/", include("appraisal.reports.urls")),
     path("admin/", admin.site.urls),
 ]

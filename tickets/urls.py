@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from tickets.views import calldesk, workorders  # noqa: F401
+from tickets.views import calldesk, entry_errors, workorders  # noqa: F401
 
 app_name = "tickets"
 
@@ -24,6 +24,8 @@ urlpatterns = [
          name="workorder_recall"),
     path("orders/<int:pk>/cancel/", workorders.WorkOrderCancelView.as_view(),
          name="workorder_cancel"),
+    path("orders/<int:pk>/flag-error/", entry_errors.WorkOrderFlagView.as_view(),
+         name="workorder_flag_error"),
     path("dispatch/", workorders.DispatchCreateView.as_view(), name="dispatch_create"),
     path("dispatches/", workorders.DispatchListView.as_view(), name="dispatch_list"),
     path("dispatches/<int:pk>/", workorders.DispatchDetailView.as_view(),
@@ -65,6 +67,8 @@ urlpatterns = [
     path("faults/<int:pk>/hand-over/", calldesk.FaultHandOverView.as_view(),
          name="fault_hand_over"),
     path("faults/<int:pk>/slip.pdf", calldesk.FaultSlipView.as_view(), name="fault_slip"),
+    path("faults/<int:pk>/flag-error/", entry_errors.FaultFlagView.as_view(),
+         name="fault_flag_error"),
     path("complaints/", calldesk.ComplaintListView.as_view(), name="complaint_list"),
     path("complaints/new/", calldesk.ComplaintCreateView.as_view(), name="complaint_add"),
     path("complaints/<int:pk>/", calldesk.ComplaintDetailView.as_view(),

@@ -1,0 +1,158 @@
+"""Forms of the appraisal pages: input and types only; the rules are in ``services``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import DisputeDecision, RewardKind
+from servicedesk.models import User
+from tickets.forms.calldesk import Form
+
+WIDE = {"col": "col-12"}
+
+
+def _month_choices(count: int = 24):
+    today = timezone.localdate().replace(day=1)
+    months = []
+    y, m = today.year, today.month
+    for _i in range(count):
+        months.append((f"{y:04d}-{m:02d}", f"{y}年{m}月"))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return months
+
+
+class GenerateForm(Form):
+    month = forms.ChoiceField(label=_("Month"), choices=_month_choices)
+
+
+class ScorecardScoreForm(Form):
+    """One score and remark field per line of the scorecard, plus the pay fields."""
+
+    performance_pay = forms.DecimalField(label=_("performance pay"), min_value=0,
+                                         max_digits=12, decimal_places=2)
+    quarreled = forms.BooleanField(label=_("quarrel with a customer"), required=False)
+    remarks = forms.CharField(label=_("manager's remarks"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, **WIDE}))
+
+    def __init__(self, *args, scorecard, lines, **kwargs):
+        kwargs.setdefault("initial", {
+            "performance_pay": scorecard.performance_pay, "quarreled": scorecard.quarreled,
+            "remarks": scorecard.remarks,
+            **{f"score_{line.pk}": line.score for line in lines},
+            **{f"remark_{line.pk}": line.remark for line in lines},
+        })
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"score_{line.pk}"] = forms.DecimalField(
+                label=line.name, min_value=0, max_value=line.max_points, max_digits=6,
+                decimal_places=2, widget=forms.NumberInput(attrs={
+                    "step": "0.5", "class": "form-control form-control-sm sd-score"}))
+            self.fields[f"remark_{line.pk}"] = forms.CharField(
+                label=_("remark"), required=False, max_length=200,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+    def rows(self):
+        for line in self.lines:
+            yield line, self[f"score_{line.pk}"], self[f"remark_{line.pk}"]
+
+    def scores(self) -> dict[int, Decimal]:
+        return {line.pk: self.cleaned_data[f"score_{line.pk}"] for line in self.lines}
+
+    def remarks_by_line(self) -> dict[int, str]:
+        return {line.pk: self.cleaned_data[f"remark_{line.pk}"] for line in self.lines}
+
+
+class AcknowledgeForm(Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs=WIDE))
+
+
+class DisputeForm(Form):
+    comment = forms.CharField(label=_("What do you disagree with?"), max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 3, **WIDE}))
+
+
+class DecideForm(Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=DisputeDecision.choices,
+                                 widget=forms.RadioSelect)
+    response = forms.CharField(label=_("Answer to the staff member"), max_length=500,
+                               widget=forms.Textarea(attrs={"rows": 2, **WIDE}))
+
+
+class ReviewForm(Form):
+    """The rubric: one points field per item, the fatal errors as checkboxes."""
+
+    agent = forms.ModelChoiceField(label=_("agent"), queryset=User.objects.none())
+    call_at = forms.DateTimeField(label=_("call time"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    call_ref = forms.CharField(
+        label=_("the call's fault, complaint or case"), max_length=20,
+        help_text=_("Its number, e.g. X-00012, TS-00003, ZX-00007."))
+    remarks = forms.CharField(label=_("remarks"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs=WIDE))
+    fatal_errors = forms.MultipleChoiceField(label=_("fatal errors (the call scores 0)"),
+                                             required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, rubric, agents, calibrating=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        self.categories = list(rubric.categories.prefetch_related("items"))
+        self.fields["agent"].queryset = agents
+        self.fields["fatal_errors"].choices = [(f.code, f.name)
+                                               for f in rubric.fatal_errors.all()]
+        if calibrating is not None:
+            for name in ("agent", "call_at", "call_ref"):
+                del self.fields[name]
+        for category in self.categories:
+            for item in category.items.all():
+                self.fields[f"item_{item.code}"] = forms.DecimalField(
+                    label=item.name, min_value=0, max_value=item.max_points, max_digits=6,
+                    decimal_places=2, initial=item.max_points,
+                    widget=forms.NumberInput(attrs={"step": "0.5",
+                                                    "class": "form-control form-control-sm "
+                                                             "sd-score"}))
+
+    def grouped(self):
+        for category in self.categories:
+            yield category, [(item, self[f"item_{item.code}"]) for item in category.items.all()]
+
+    def points(self) -> dict[str, Decimal]:
+        return {name[5:]: value for name, value in self.cleaned_data.items()
+                if name.startswith("item_")}
+
+
+class RewardPenaltyForm(Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=RewardKind.choices)
+    person = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason"), max_length=300,
+                             widget=forms.TextInput(attrs=WIDE))
+    handling = forms.CharField(label=_("handling"), max_length=300,
+                               widget=forms.TextInput(attrs=WIDE))
+    amount = forms.DecimalField(label=_("amount"), min_value=0, max_digits=12, decimal_places=2,
+                                initial=Decimal("0.00"))
+    points = forms.DecimalField(label=_("scorecard points"), min_value=0, max_digits=6,
+                                decimal_places=2, initial=Decimal("0"))
+    quarrel = forms.BooleanField(label=_("quarrel with a customer"), required=False,
+                                 help_text=_("Forfeits the month's performance pay."))
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class YearEndForm(Form):
+    year_end_score = forms.DecimalField(label=_("year-end appraisal (50%)"), min_value=0,
+                                        max_value=100, max_digits=6, decimal_places=2)
+    checks_score = forms.DecimalField(
+        label=_("checks (20%)"), min_value=0, max_value=100, max_digits=6, decimal_places=2,
+        required=False, help_text=_("Empty: the year's call-quality average."))
+    remarks = forms.CharField(label=_("remarks"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs=WIDE))

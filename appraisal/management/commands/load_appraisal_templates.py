@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from appraisal import services
+
+
+class Command(BaseCommand):
+    help = "Create or update the seed scorecard templates and the call-quality rubric."
+
+    def handle(self, *args, **options):
+        n = services.templates_load_defaults()
+        self.stdout.write(f"{n} templates loaded")

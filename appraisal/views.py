@@ -1,0 +1,612 @@
+"""Appraisal pages. Managers generate, score, sign and decide disputes; staff see only their
+own scorecards (after signing), reviews and reward/penalty records, and acknowledge or
+dispute them. Every write is one service call."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from appraisal import forms, selectors, services
+from appraisal.filtersets import (
+    ReviewFilterSet,
+    RewardPenaltyFilterSet,
+    ScorecardFilterSet,
+    TemplateFilterSet,
+)
+from appraisal.models import (
+    CallReview,
+    Dispute,
+    RewardPenalty,
+    Scorecard,
+    ScorecardState,
+    ScorecardTemplate,
+    TemplateKind,
+    YearEndReview,
+)
+from appraisal.tables import (
+    RankingTable,
+    ReviewTable,
+    RewardPenaltyTable,
+    ScorecardTable,
+    TemplateTable,
+)
+from servicedesk.models import User
+from servicedesk.pdf import pdf_response, render_pdf
+from servicedesk.roles import Role
+from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def parse_month(value: str | None, default: date) -> date:
+    if value and re.fullmatch(r"\d{4}-\d{2}", value):
+        y, m = map(int, value.split("-"))
+        if 2000 <= y <= 2100 and 1 <= m <= 12:
+            return date(y, m, 1)
+    return default
+
+
+# --- scorecards ----------------------------------------------------------------------------
+
+
+class ScorecardListView(ObjectListView):
+    queryset = Scorecard.objects.select_related("staff", "service_point")
+    filterset_class = ScorecardFilterSet
+    table_class = ScorecardTable
+    template_name = "appraisal/scorecard_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = (_("Scorecards") if self.request.user.has_perm(
+            "appraisal.sign_scorecard") else _("My scorecards"))
+        return context
+
+
+class MonthView(ObjectListView):
+    """The manager's month: the team ranked by total, generate button, Excel export."""
+
+    queryset = Scorecard.objects.all()
+    permission_required = "appraisal.sign_scorecard"
+    filterset_class = ScorecardFilterSet
+    table_class = RankingTable
+    template_name = "appraisal/month.html"
+    export_formats = ("xlsx",)
+
+    def get_month(self) -> date:
+        return parse_month(self.request.GET.get("month"), services.previous_month())
+
+    def get_queryset(self):
+        return selectors.month_ranking(super().get_queryset(), self.get_month())
+
+    def get_export_filename(self, export_format):
+        return f"scorecards-{self.get_month():%Y-%m}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = self.get_month()
+        context.update(
+            title=_("Scorecards of %(month)s") % {"month": f"{month.year}年{month.month}月"},
+            month=month, generate_form=forms.GenerateForm(initial={"month": f"{month:%Y-%m}"}),
+            month_choices=forms._month_choices(),
+        )
+        return context
+
+
+class GenerateView(RestrictedViewMixin, View):
+    queryset = Scorecard.objects.all()
+    permission_required = "appraisal.add_scorecard"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = forms.GenerateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a month."))
+            return HttpResponseRedirect(reverse("appraisal:month"))
+        month = parse_month(form.cleaned_data["month"], services.previous_month())
+        try:
+            result = services.scorecard_generate_month(month=month, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _(
+                "%(created)d draft scorecards generated for %(month)s (%(existing)d existed "
+                "already).") % {"created": result.created, "existing": result.existing,
+                                "month": f"{month:%Y-%m}"})
+        return HttpResponseRedirect(reverse("appraisal:month") + f"?month={month:%Y-%m}")
+
+
+class ScorecardDetailView(ObjectDetailView):
+    queryset = selectors.scorecard_for_page(Scorecard.objects.all())
+    template_name = "appraisal/scorecard_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        card = self.object
+        user = self.request.user
+        is_manager = user.has_perm("appraisal.sign_scorecard")
+        lines = list(card.lines.all())
+        bound = self.kwargs.get("bound_forms", {})
+        open_dispute = next((d for d in card.disputes.select_related("raised_by", "decided_by")
+                             if not d.decision), None)
+        context.update(
+            is_manager=is_manager,
+            is_own=card.staff_id == user.pk,
+            groups=selectors.lines_by_category(card),
+            evidence=card.evidence.all(),
+            disputes=card.disputes.select_related("raised_by", "decided_by"),
+            open_dispute=open_dispute,
+            trend=selectors.trend(card.staff, until=card.month, include_drafts=is_manager),
+        )
+        if is_manager and card.state == ScorecardState.DRAFT:
+            context["score_form"] = bound.get("score") or forms.ScorecardScoreForm(
+                scorecard=card, lines=lines)
+        if is_manager and open_dispute:
+            context["decide_form"] = bound.get("decide") or forms.DecideForm()
+            context["rescore_form"] = bound.get("rescore") or forms.ScorecardScoreForm(
+                scorecard=card, lines=lines)
+        if card.staff_id == user.pk and card.state == ScorecardState.SIGNED:
+            context["ack_form"] = bound.get("ack") or forms.AcknowledgeForm()
+            context["dispute_form"] = bound.get("dispute") or forms.DisputeForm()
+        return context
+
+
+class _ScorecardAction(RestrictedViewMixin, View):
+    """POST one action on a scorecard: form → service → back to the page."""
+
+    queryset = Scorecard.objects.all()
+    http_method_names = ["post"]
+    permission_required = "appraisal.view_scorecard"
+    name = ""
+    form_class = None
+
+    def make_form(self, card):
+        return self.form_class(self.request.POST)
+
+    def post(self, request, pk):
+        card = get_object_or_404(self.get_queryset(), pk=pk)
+        form = self.make_form(card)
+        if form.is_valid():
+            try:
+                message = self.run(card, form)
+            except services.AppraisalError as exc:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(card.get_absolute_url())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(card.get_absolute_url())
+        view = ScorecardDetailView()
+        view.setup(request, pk=card.pk, bound_forms={self.name: form})
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object)
+        return TemplateResponse(request, view.get_template_names(), context, status=400)
+
+
+class ScorecardScoreView(_ScorecardAction):
+    permission_required = "appraisal.sign_scorecard"
+    name = "score"
+
+    def make_form(self, card):
+        return forms.ScorecardScoreForm(self.request.POST, scorecard=card,
+                                        lines=list(card.lines.all()))
+
+    def run(self, card, form):
+        services.scorecard_score(
+            scorecard=card, by=self.request.user, scores=form.scores(),
+            remarks=form.remarks_by_line(), card_remarks=form.cleaned_data["remarks"],
+            performance_pay=form.cleaned_data["performance_pay"],
+            quarreled=form.cleaned_data["quarreled"])
+        if "sign" in self.request.POST:
+            services.scorecard_sign(scorecard=card, by=self.request.user)
+            return _("Scorecard signed: %(staff)s can now see it.") % {"staff": card.staff}
+        return _("Scores saved.")
+
+
+class ScorecardSignView(_ScorecardAction):
+    permission_required = "appraisal.sign_scorecard"
+    form_class = forms.Form
+
+    def run(self, card, form):
+        services.scorecard_sign(scorecard=card, by=self.request.user)
+        return _("Scorecard signed: %(staff)s can now see it.") % {"staff": card.staff}
+
+
+class ScorecardRefreshView(_ScorecardAction):
+    permission_required = "appraisal.sign_scorecard"
+    form_class = forms.Form
+
+    def run(self, card, form):
+        services.scorecard_refresh_evidence(scorecard=card, by=self.request.user)
+        return _("Evidence collected again.")
+
+
+class ScorecardAcknowledgeView(_ScorecardAction):
+    name = "ack"
+    form_class = forms.AcknowledgeForm
+
+    def run(self, card, form):
+        services.scorecard_acknowledge(scorecard=card, by=self.request.user,
+                                       comment=form.cleaned_data["comment"])
+        return _("You acknowledged the scorecard.")
+
+
+class ScorecardDisputeView(_ScorecardAction):
+    name = "dispute"
+    form_class = forms.DisputeForm
+
+    def run(self, card, form):
+        services.scorecard_dispute(scorecard=card, by=self.request.user,
+                                   comment=form.cleaned_data["comment"])
+        return _("Your dispute went to the manager.")
+
+
+class ScorecardDecideView(_ScorecardAction):
+    permission_required = "appraisal.sign_scorecard"
+    name = "decide"
+    form_class = forms.DecideForm
+
+    def run(self, card, form):
+        dispute = card.disputes.filter(decision="").first()
+        if dispute is None:
+            raise services.AppraisalError(_("There is no open dispute."))
+        scores = None
+        if form.cleaned_data["decision"] != "rejected":
+            rescore = forms.ScorecardScoreForm(self.request.POST, scorecard=card,
+                                               lines=list(card.lines.all()))
+            if not rescore.is_valid():
+                raise ValidationError(_("Check the new scores."))
+            scores = rescore.scores()
+        services.dispute_decide(dispute=dispute, by=self.request.user,
+                                decision=form.cleaned_data["decision"],
+                                response=form.cleaned_data["response"], scores=scores)
+        return _("Dispute decided; the scorecard is back with %(staff)s.") % {"staff": card.staff}
+
+
+class ScorecardPdfView(ObjectDetailView):
+    queryset = selectors.scorecard_for_page(Scorecard.objects.all())
+
+    def render_to_response(self, context, **response_kwargs):
+        card = self.object
+        pdf = render_pdf("pdf/scorecard.html", {
+            "card": card, "groups": selectors.lines_by_category(card),
+            "evidence": card.evidence.all(), "disputes": card.disputes.all(),
+            "printed_at": timezone.localtime(), "printed_by": self.request.user,
+        }, request=self.request)
+        return pdf_response(pdf, f"scorecard-{card.staff.username}-{card.month:%Y-%m}.pdf")
+
+
+# --- year end and trend ----------------------------------------------------------------------
+
+
+class YearEndView(RestrictedViewMixin, TemplateView):
+    """A person's year: the 12-month trend, the monthly scorecards, and 004's year-end
+    total (checks 20% + monthly 30% + year-end 50%)."""
+
+    queryset = YearEndReview.objects.all()
+    permission_required = "appraisal.view_yearendreview"
+    template_name = "appraisal/year_end.html"
+
+    def get_person(self):
+        user = self.request.user
+        if not user.has_perm("appraisal.sign_scorecard"):
+            return user
+        pk = self.request.GET.get("staff") or self.request.POST.get("staff")
+        if not pk:
+            return None
+        people = User.objects.filter(is_active=True).restrict(user)
+        return get_object_or_404(people, pk=pk) if str(pk).isdigit() else None
+
+    def get_year(self) -> int:
+        value = self.request.GET.get("year") or self.request.POST.get("year") or ""
+        return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else (
+            timezone.localdate().year)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person, year = self.get_person(), self.get_year()
+        is_manager = self.request.user.has_perm("appraisal.sign_scorecard")
+        context.update(person=person, year=year, is_manager=is_manager,
+                       staff_choices=(User.objects.filter(is_active=True)
+                                      .restrict(self.request.user)
+                                      .filter(groups__name__in=[Role.CLERK, Role.AGENT])
+                                      .order_by("username") if is_manager else []))
+        if person is not None:
+            cards = Scorecard.objects.filter(staff=person, month__year=year).order_by("month")
+            if not is_manager:
+                cards = cards.exclude(state=ScorecardState.DRAFT)
+            context.update(
+                cards=cards, figures=services.year_figures(person, year),
+                review=YearEndReview.objects.filter(staff=person, year=year).first(),
+                trend=selectors.trend(person, until=min(date(year, 12, 1),
+                                                        timezone.localdate().replace(day=1)),
+                                      include_drafts=is_manager),
+                form=kwargs.get("form") or (forms.YearEndForm() if is_manager else None))
+        return context
+
+    def post(self, request):
+        if not request.user.has_perm("appraisal.add_yearendreview"):
+            raise Http404
+        person, year = self.get_person(), self.get_year()
+        if person is None:
+            raise Http404
+        form = forms.YearEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.year_end_record(by=request.user, staff=person, year=year,
+                                         **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Year-end total saved."))
+                return HttpResponseRedirect(
+                    reverse("appraisal:year_end") + f"?staff={person.pk}&year={year}")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# --- call-quality reviews ------------------------------------------------------------------
+
+
+class ReviewListView(ObjectListView):
+    queryset = CallReview.objects.select_related("agent", "reviewer")
+    filterset_class = ReviewFilterSet
+    table_class = ReviewTable
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["add_url"] = reverse("appraisal:review_add")
+        return context
+
+
+def _agents(user):
+    return (User.objects.filter(is_active=True, groups__name=Role.AGENT).restrict(user)
+            .exclude(pk=user.pk).order_by("username"))
+
+
+def find_call(ref: str):
+    """X-00012 (a fault, by its area mark), TS-00003 (complaint), ZX-00007 (case)."""
+    from tickets.models import Complaint, Fault, Inquiry
+
+    match = re.fullmatch(r"\s*([A-Za-z0-9]+)-0*(\d+)\s*", ref or "")
+    if not match:
+        return None
+    prefix, pk = match.group(1).upper(), int(match.group(2))
+    if prefix == "TS":
+        return Complaint.objects.filter(pk=pk).first()
+    if prefix == "ZX":
+        return Inquiry.objects.filter(pk=pk).first()
+    return Fault.objects.filter(pk=pk, mark=prefix).first()
+
+
+class ReviewCreateView(RestrictedViewMixin, TemplateView):
+    queryset = CallReview.objects.all()
+    permission_required = "appraisal.add_callreview"
+    template_name = "appraisal/review_form.html"
+    calibrating = None
+
+    def get_rubric(self):
+        return (self.calibrating.rubric if self.calibrating else services.rubric_default())
+
+    def make_form(self, data=None):
+        return forms.ReviewForm(data, rubric=self.get_rubric(), agents=_agents(self.request.user),
+                                calibrating=self.calibrating)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.make_form())
+        context["calibrating"] = self.calibrating
+        context["rubric"] = self.get_rubric()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            call = {}
+            if self.calibrating is None:
+                record = find_call(data["call_ref"])
+                if record is None:
+                    form.add_error("call_ref", _("No fault, complaint or case with this number."))
+                else:
+                    call = {record._meta.model_name: record}
+            if form.is_valid():
+                try:
+                    review = services.review_create(
+                        reviewer=request.user, agent=data.get("agent") or self.calibrating.agent,
+                        call_at=data.get("call_at") or self.calibrating.call_at,
+                        points=form.points(), fatal_errors=data["fatal_errors"],
+                        remarks=data["remarks"], rubric=self.get_rubric(),
+                        calibrates=self.calibrating, **call)
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    messages.success(request, _("Review saved: %(score)s points.")
+                                     % {"score": review.final_score})
+                    return HttpResponseRedirect(review.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ReviewCalibrateView(ReviewCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.calibrating = get_object_or_404(
+                CallReview.objects.restrict(request.user).filter(is_calibration=False),
+                pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReviewDetailView(ObjectDetailView):
+    queryset = CallReview.objects.select_related("agent", "reviewer", "rubric", "fault",
+                                                 "complaint", "inquiry", "calibrates")
+    template_name = "appraisal/review_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = self.object
+        user = self.request.user
+        original = review.calibrates if review.is_calibration else review
+        others = []
+        if user.has_perm("appraisal.sign_scorecard") or review.reviewer_id == user.pk:
+            others = list(original.calibrations.select_related("reviewer"))
+        items = []
+        for category in review.rubric.categories.prefetch_related("items"):
+            for item in category.items.all():
+                mine = review.points.get(item.code)
+                items.append({"category": category, "item": item, "points": mine,
+                              "others": [o.points.get(item.code) for o in others]})
+        fatal = {f.code: f.name for f in review.rubric.fatal_errors.all()}
+        context.update(
+            items=items, others=others, original=original,
+            fatal=[fatal.get(c, c) for c in review.fatal_errors],
+            differences=[{"review": o, "diff": o.final_score - original.final_score}
+                         for o in others if o.pk != original.pk],
+            disputes=review.disputes.select_related("raised_by", "decided_by"),
+            open_dispute=review.disputes.filter(decision="").first(),
+            dispute_form=(kwargs.get("dispute_form") or forms.DisputeForm())
+            if (review.agent_id == user.pk and not review.is_calibration
+                and review.state == "submitted") else None,
+            decide_form=forms.DecideForm() if user.has_perm("appraisal.change_dispute") else None,
+            can_calibrate=(user.has_perm("appraisal.add_callreview")
+                           and original.reviewer_id != user.pk),
+        )
+        return context
+
+
+class ReviewDisputeView(RestrictedViewMixin, View):
+    queryset = CallReview.objects.all()
+    permission_required = "appraisal.view_callreview"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        review = get_object_or_404(self.get_queryset(), pk=pk)
+        form = forms.DisputeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_dispute(review=review, by=request.user,
+                                        comment=form.cleaned_data["comment"])
+            except (services.AppraisalError, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Your dispute went to the manager."))
+        else:
+            messages.error(request, _("Say what you disagree with."))
+        return HttpResponseRedirect(review.get_absolute_url())
+
+
+class ReviewDecideView(RestrictedViewMixin, View):
+    queryset = Dispute.objects.all()
+    permission_required = "appraisal.change_dispute"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        review = get_object_or_404(CallReview.objects.restrict(request.user), pk=pk)
+        dispute = get_object_or_404(self.get_queryset(), review=review, decision="")
+        form = forms.DecideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.dispute_decide(dispute=dispute, by=request.user,
+                                        decision=form.cleaned_data["decision"],
+                                        response=form.cleaned_data["response"])
+            except (services.AppraisalError, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Dispute decided."))
+        else:
+            messages.error(request, _("Choose a decision and give an answer."))
+        return HttpResponseRedirect(review.get_absolute_url())
+
+
+# --- rewards and penalties -----------------------------------------------------------------
+
+
+class RewardPenaltyListView(ObjectListView):
+    queryset = RewardPenalty.objects.select_related("person", "recorder")
+    filterset_class = RewardPenaltyFilterSet
+    table_class = RewardPenaltyTable
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["add_url"] = reverse("appraisal:rewardpenalty_add")
+        return context
+
+
+class RewardPenaltyCreateView(RestrictedViewMixin, TemplateView):
+    queryset = RewardPenalty.objects.all()
+    permission_required = "appraisal.add_rewardpenalty"
+    template_name = "appraisal/rewardpenalty_form.html"
+
+    def people(self):
+        return (User.objects.filter(is_active=True).restrict(self.request.user)
+                .exclude(groups__name=Role.MANAGER).order_by("username"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", forms.RewardPenaltyForm(
+            people=self.people(),
+            initial={"on": timezone.localdate(), "idempotency_key": uuid.uuid4()}))
+        return context
+
+    def post(self, request):
+        form = forms.RewardPenaltyForm(request.POST, people=self.people())
+        if form.is_valid():
+            try:
+                record = services.reward_penalty_record(recorder=request.user,
+                                                        **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Recorded: %(number)s") % {"number": record.number})
+                return HttpResponseRedirect(record.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RewardPenaltyDetailView(ObjectDetailView):
+    queryset = RewardPenalty.objects.select_related("person", "recorder")
+    template_name = "appraisal/rewardpenalty_detail.html"
+
+
+class RewardPenaltyPdfView(ObjectDetailView):
+    queryset = RewardPenalty.objects.select_related("person", "recorder")
+
+    def render_to_response(self, context, **response_kwargs):
+        pdf = render_pdf("pdf/reward_penalty.html", {"record": self.object},
+                         request=self.request)
+        return pdf_response(pdf, f"reward-penalty-{self.object.number}.pdf")
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+class TemplateListView(ObjectListView):
+    queryset = ScorecardTemplate.objects.all()
+    filterset_class = TemplateFilterSet
+    table_class = TemplateTable
+
+
+class TemplateDetailView(ObjectDetailView):
+    queryset = ScorecardTemplate.objects.prefetch_related("categories__items", "fatal_errors")
+    template_name = "appraisal/template_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_rubric"] = self.object.kind == TemplateKind.CALL_QUALITY
+        return context
