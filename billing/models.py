@@ -613,7 +613,7 @@ class CdrImport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
         return reverse("billing:cdrimport_detail", args=[self.pk])
