@@ -209,6 +209,8 @@ DEMO_LOADERS = [
 SCALE_GENERATORS = [
     "servicedesk.scale.generate",
     "accounts.scale.generate",
+    "billing.scale.generate",
+    "tickets.scale.generate",
 ]
 # The subscriber page's timeline: each callable(subscriber, user) returns TimelineEntry rows
 # (servicedesk.timeline) from its app, so the register never imports orders or money.
