@@ -3,6 +3,7 @@ generic views (scoped by ``restrict(user)``); every write is one service call.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -130,6 +132,8 @@ class SubscriberDetailView(ObjectDetailView):
         context["broadband_accounts"] = subscriber.broadbandaccount_set.all()
         context["landline_accounts"] = subscriber.landlineaccount_set.all()
         context["timeline"] = selectors.subscriber_timeline(subscriber, user)
+        context["panels"] = [panel for dotted in settings.SUBSCRIBER_PANELS
+                             if (panel := import_string(dotted)(subscriber, user))]
         context["actions"] = selectors.subscriber_actions(subscriber, user)
         if user.has_perm("servicedesk.view_history"):
             context["sensitive_accesses"] = selectors.recent_sensitive_access(subscriber)

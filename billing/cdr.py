@@ -306,4 +306,4 @@ def import_summary(job: CdrImport) -> dict:
     """Totals per call type of an import (for its page)."""
     rows = (CallRecord.objects.filter(cdr_import=job).values("call_type")
             .annotate(charge=Sum("charge"), charged=Sum("charged")).order_by("call_type"))
-    return {row["call_type"]: row for row in rows}
+    return {CallType(row["call_type"]).label: row for row in rows}

@@ -5,8 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import LandlineState
+from accounts.models import LandlineAccount
 from billing.choices import PaymentMethod, ReceiptPurpose, ReceiptStatus
-from billing.models import DailyClose, InvoiceRequest, Receipt, ReceiptBook
+from billing.models import CdrImport, DailyClose, InvoiceRequest, Receipt, ReceiptBook
 from servicedesk.filtersets import BaseFilterSet
 from servicedesk.models import ServicePoint, User
 
@@ -91,3 +93,30 @@ class InvoiceRequestFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(title__icontains=value.strip())
+
+
+class LowBalanceFilterSet(ScopedFilterSet):
+    """The reminder list: by service point and state; ``q`` finds a number (trigram index)."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("state"), choices=[(LandlineState.ACTIVE, LandlineState.ACTIVE.label),
+                                   (LandlineState.BARRED, LandlineState.BARRED.label)])
+
+    class Meta:
+        model = LandlineAccount
+        fields = ["service_point", "state"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(phone_number__contains="".join(ch for ch in value
+                                                              if ch.isdigit()))
+
+
+class CdrImportFilterSet(BaseFilterSet):
+    """Call record imports (a few a month: no index needed for the file name search)."""
+
+    class Meta:
+        model = CdrImport
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(file_name__icontains=value)

@@ -188,3 +188,37 @@ class TopUpForm(CounterFormMixin, forms.Form):
         self.fields.update(payment_fields())
         self.fields["amount"].widget.attrs["autofocus"] = True
         self.style_widgets()
+
+
+# --- landline ledger ----------------------------------------------------------------------
+
+
+class BalanceAdjustForm(StyledMixin, forms.Form):
+    amount = forms.DecimalField(label=_("amount"), max_digits=8, decimal_places=2,
+                                help_text=_("Positive puts money on, negative takes it off."))
+    reason = forms.CharField(label=_("reason"), max_length=120)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class CdrUploadForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("call detail record file (CSV)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class LandlineLookupForm(StyledMixin, forms.Form):
+    number = forms.CharField(label=_("phone number"), max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                           "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

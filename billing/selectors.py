@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,3 +168,117 @@ def find_account(user, text: str, models: tuple | None = None):
             .annotate(closed=Case(When(state="closed", then=Value(1)), default=Value(0),
                                   output_field=IntegerField()))
             .order_by("closed", "-created_at").first())
+
+
+# --- landline ledger ----------------------------------------------------------------------
+
+
+LAST_MOVEMENTS = 10
+
+
+@dataclass
+class LandlineTariff:
+    """What the desk tells a caller about a line (handbook 4.2.7-4.2.9 in one place)."""
+
+    account: object
+    rent: Decimal
+    bundled: bool
+    add_ons: list  # (add-on, monthly fee charged)
+    credit: object  # this month's CallCredit or None
+    movements: list
+
+
+def landline_tariff(account, *, today: date | None = None,
+                    movements: int = LAST_MOVEMENTS) -> LandlineTariff:
+    from billing import ledger
+    from billing.models import BalanceEntry, CallCredit
+
+    today = today or timezone.localdate()
+    month = ledger.month_start(today)
+    charged = {add_on.pk for add_on in ledger.month_add_ons(account)}
+    return LandlineTariff(
+        account=account,
+        rent=ledger.month_rent(account, month),
+        bundled=ledger.is_bundled(account),
+        add_ons=[(add_on, add_on.monthly_fee if add_on.pk in charged else ZERO)
+                 for add_on in account.add_ons.all()],
+        credit=CallCredit.objects.filter(landline=account, period=month).first(),
+        movements=list(BalanceEntry.objects.filter(landline=account)
+                       .select_related("receipt__book", "by")[:movements]),
+    )
+
+
+def landline_for_billing():
+    from accounts.models import LandlineAccount
+
+    return LandlineAccount.objects.select_related(
+        "subscriber", "premises", "service_point", "carrier", "plan",
+        "bundled_with__plan").prefetch_related("add_ons")
+
+
+@dataclass
+class Statement:
+    """A line's statement (详单) of one month: opening, every ledger row, closing, calls.
+
+    A row belongs to the month it is for (``period``: rent, fees, calls) or else to the
+    month it was written in; so opening + the month's rows = closing, month after month.
+    """
+
+    account: object
+    month: date
+    opening: Decimal
+    entries: list
+    closing: Decimal
+    calls: list
+    by_kind: list  # (label, total)
+    call_total: Decimal
+    credit_used: Decimal
+
+
+def landline_statement(account, month: date) -> Statement:
+    from billing import ledger
+    from billing.models import BalanceEntry, CallRecord
+
+    start = ledger.month_start(month)
+    tz = timezone.get_current_timezone()
+    begin = timezone.make_aware(datetime.combine(start, time.min), tz)
+    end = timezone.make_aware(
+        datetime.combine(ledger.month_end(start) + timedelta(days=1), time.min), tz)
+    # Rent, fees and calls belong to the month they are for (calls imported on the 2nd
+    # are last month's); top-ups and adjustments to the month they happened.
+    rows = BalanceEntry.objects.filter(landline=account)
+    before = Q(period__lt=start) | Q(period__isnull=True, at__lt=begin)
+    within = Q(period=start) | Q(period__isnull=True, at__gte=begin, at__lt=end)
+    opening = rows.filter(before).aggregate(s=Sum("amount"))["s"] or ZERO
+    entries = list(rows.filter(within).select_related("receipt__book").order_by("at", "pk"))
+    kinds = defaultdict(lambda: ZERO)
+    for entry in entries:
+        kinds[entry.get_kind_display()] += entry.amount
+    calls = list(CallRecord.objects.filter(landline=account, started_at__gte=begin,
+                                           started_at__lt=end).order_by("started_at", "pk"))
+    return Statement(
+        account=account, month=start, opening=opening, entries=entries,
+        closing=opening + sum((e.amount for e in entries), ZERO), calls=calls,
+        by_kind=sorted(kinds.items()), call_total=sum((c.charge for c in calls), ZERO),
+        credit_used=sum((c.credit_used for c in calls), ZERO))
+
+
+def low_balance_lines(user):
+    """Open lines under their alert threshold, for a reminder call (lowest first)."""
+    from accounts.choices import LandlineState
+
+    return (landline_for_billing().restrict(user)
+            .filter(state__in=[LandlineState.ACTIVE, LandlineState.BARRED])
+            .alias(margin=F("balance") - F("alert_threshold")).filter(margin__lt=0))
+
+
+def subscriber_landline_panel(subscriber, user):
+    """The subscriber page's landline billing panel (settings.SUBSCRIBER_PANELS)."""
+    if not user.has_perm("billing.view_balanceentry"):
+        return None
+    accounts = list(landline_for_billing().restrict(user).filter(subscriber=subscriber)
+                    .exclude(state="closed"))
+    if not accounts:
+        return None
+    return {"template": "billing/_subscriber_landline_panel.html",
+            "tariffs": [landline_tariff(account, movements=5) for account in accounts]}

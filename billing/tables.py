@@ -3,7 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import DailyClose, InvoiceRequest, Receipt, ReceiptBook
+from accounts.models import LandlineAccount
+from billing.models import CallRecord, CdrImport, DailyClose, InvoiceRequest, Receipt, ReceiptBook
 from servicedesk.tables import ActionsColumn, BaseTable
 
 
@@ -111,3 +112,60 @@ class InvoiceRequestTable(BaseTable):
         fields = ["receipt", "title", "tax_id", "service_point", "requested_at", "requested_by",
                   "ready_on", "collected_at"]
         sequence = [*fields, "actions"]
+
+
+# --- landline ledger ----------------------------------------------------------------------
+
+
+class LowBalanceTable(BaseTable):
+    """Lines under their alert threshold: who to phone with a reminder."""
+
+    phone_number = tables.Column(
+        linkify=("billing:landline_billing", {"pk": tables.A("pk")}), orderable=False)
+    subscriber = tables.Column(linkify=True, orderable=False)
+    contact = tables.Column(verbose_name=_("contact phone"), accessor="subscriber__mobile",
+                            orderable=False)
+    balance = MoneyColumn(orderable=False)
+    alert_threshold = MoneyColumn(orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = LandlineAccount
+        orderable = False
+        fields = ["phone_number", "subscriber", "contact", "service_point", "carrier", "plan",
+                  "balance", "alert_threshold", "state"]
+        sequence = fields
+        row_attrs = {"class": lambda record: "table-danger" if record.balance < 0 else ""}
+
+    def render_contact(self, record):
+        return record.subscriber.mobile or record.subscriber.phone or "—"
+
+
+class CdrImportTable(BaseTable):
+    file_name = tables.Column(linkify=True, orderable=False)
+    uploaded_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    total_charged = MoneyColumn(orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = CdrImport
+        orderable = False
+        fields = ["file_name", "uploaded_at", "uploaded_by", "status", "rows_read", "rated",
+                  "skipped", "flagged", "rejected", "total_charged"]
+        sequence = fields
+
+
+class CallTable(BaseTable):
+    """The calls of a statement (详单), exported to Excel/CSV from the statement page."""
+
+    started_at = tables.DateTimeColumn(format="Y-m-d H:i:s", orderable=False)
+    rate = MoneyColumn(orderable=False)
+    charge = MoneyColumn(orderable=False)
+    credit_used = MoneyColumn(orderable=False)
+    charged = MoneyColumn(orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = CallRecord
+        orderable = False
+        per_page = 100
+        fields = ["started_at", "called_number", "call_type", "seconds", "rate", "charge",
+                  "credit_used", "charged", "status", "call_id"]
+        sequence = fields

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from billing import landline_views as ll
 from billing import views
 
 app_name = "billing"
@@ -25,4 +26,18 @@ urlpatterns = [
          name="dailyclose_pdf"),
     path("renew/", views.RenewalView.as_view(), name="renewal"),
     path("top-up/", views.TopUpView.as_view(), name="top_up"),
+    # landline ledger
+    path("landlines/", ll.LandlineLookupView.as_view(), name="landline_lookup"),
+    path("landlines/low-balance/", ll.LowBalanceListView.as_view(), name="low_balance"),
+    path("landlines/<int:pk>/", ll.LandlineBillingView.as_view(), name="landline_billing"),
+    path("landlines/<int:pk>/adjust/", ll.LandlineAdjustView.as_view(),
+         name="landline_adjust"),
+    path("landlines/<int:pk>/statement/<str:month>/", ll.StatementView.as_view(),
+         name="landline_statement"),
+    path("landlines/<int:pk>/statement/<str:month>/statement.pdf",
+         ll.StatementPdfView.as_view(), name="landline_statement_pdf"),
+    path("cdr/", ll.CdrImportListView.as_view(), name="cdrimport_list"),
+    path("cdr/upload/", ll.CdrUploadView.as_view(), name="cdr_upload"),
+    path("cdr/<int:pk>/", ll.CdrImportDetailView.as_view(), name="cdrimport_detail"),
+    path("cdr/<int:pk>/step/", ll.CdrImportStepView.as_view(), name="cdrimport_step"),
 ]

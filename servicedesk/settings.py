@@ -220,6 +220,12 @@ SUBSCRIBER_TIMELINE_SOURCES: list[str] = [
     "tickets.selectors.workorders.workorder_timeline",
     "tickets.selectors.calldesk.subscriber_timeline",
 ]
+# Panels on the subscriber page: each callable(subscriber, user) returns None or a dict
+# with "template" (rendered with the dict as ``panel``), so the register never imports
+# money (billing: landline balances, plan, add-ons and last movements).
+SUBSCRIBER_PANELS: list[str] = [
+    "billing.selectors.subscriber_landline_panel",
+]
 # Buttons on the subscriber page that start work in another app: each callable(subscriber,
 # user) returns servicedesk.timeline.SubscriberAction rows the user may follow.
 SUBSCRIBER_ACTIONS: list[str] = [

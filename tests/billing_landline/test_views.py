@@ -1,0 +1,129 @@
+"""Pages of the landline ledger: who may open what, upload with progress, statement,
+reminder list, lookup, adjustments, and the subscriber page panel."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import LandlineAccount
+from billing import ledger
+from billing.models import BalanceEntry, CdrImport
+from tests.billing_landline.test_cdr import GOOD, csv_bytes
+from tests.viewtests import assert_access
+
+D = Decimal
+
+
+@pytest.fixture
+def line(make_line):
+    return make_line("68001001", plan="daweitest")
+
+
+@pytest.fixture
+def other_point_line(make_line, qujiang):
+    return make_line("68003001", plan="yuezu", service_point=qujiang)
+
+
+def test_who_may_open_the_ledger_pages(client, users, line, other_point_line):
+    desk = {"clerk", "agent", "manager"}
+    assert_access(client, reverse("billing:landline_billing", args=[line.pk]), users, desk)
+    assert_access(client, reverse("billing:landline_billing", args=[other_point_line.pk]),
+                  users, {"other_clerk", "agent", "manager"})  # not 馨苑's clerk
+    assert_access(client, reverse("billing:landline_statement", args=[line.pk, "2026-11"]),
+                  users, desk)
+    lists = desk | {"other_clerk"}  # scoped to each one's service point
+    assert_access(client, reverse("billing:low_balance"), users, lists)
+    assert_access(client, reverse("billing:landline_lookup"), users, lists)
+    assert_access(client, reverse("billing:cdrimport_list"), users, {"manager"})
+    assert_access(client, reverse("billing:cdr_upload"), users, {"manager"})
+
+def test_only_a_manager_adjusts_through_the_page(client, clerk, manager, line):
+    url = reverse("billing:landline_adjust", args=[line.pk])
+    data = {"amount": "-5", "reason": "误充冲正",
+            "idempotency_key": "8f6f5c1e-1d43-4a0e-9d5c-1f1f1f1f1f1f"}
+    client.force_login(clerk)
+    assert client.post(url, data).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("billing:landline_billing", args=[line.pk]))
+    assert reverse("billing:landline_adjust", args=[line.pk]) in page.content.decode()
+    bad = client.post(url, {**data, "reason": ""})
+    assert bad.status_code == 400
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # the same form twice: once
+    line = LandlineAccount.objects.get(pk=line.pk)
+    assert (line.balance, line.state) == (D("-5.00"), "barred")
+
+
+def test_upload_rates_with_progress_and_shows_the_summary(client, manager, line,
+                                                          django_assert_max_num_queries):
+    client.force_login(manager)
+    refused = client.post(reverse("billing:cdr_upload"),
+                          {"file": SimpleUploadedFile("x.csv", b"no,header\n")})
+    assert refused.status_code == 400 and not CdrImport.objects.exists()
+    data = csv_bytes("V1,68001001,8888,2026-11-03 08:15:00,61,local",
+                     "V2,68009999,8888,2026-11-03 08:15:00,61,local")
+    response = client.post(reverse("billing:cdr_upload"),
+                           {"file": SimpleUploadedFile("nov.csv", data)})
+    job = CdrImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "hx-post" in page and "<progress" in page and "<script" not in page.split(
+        "</head>")[1]
+    with django_assert_max_num_queries(40):
+        step = client.post(reverse("billing:cdrimport_step", args=[job.pk]),
+                           HTTP_HX_REQUEST="true")
+    assert step.status_code == 200 and step["HX-Refresh"] == "true"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "hx-post" not in page  # done: no more polling
+    assert "68009999" in page  # the rejected row, with its reason
+    job.refresh_from_db()
+    assert (job.rated, job.rejected, job.total_charged) == (1, 1, D("0.30"))
+
+
+def test_statement_page_export_and_pdf(client, clerk, line):
+    from billing import cdr
+
+    cdr.cdr_import_run(cdr_import=cdr.cdr_import_create(user=None, file_name="a.csv",
+                                                         data=GOOD))
+    ledger.landline_rent_run(month=date(2026, 11, 1))
+    client.force_login(clerk)
+    url = reverse("billing:landline_statement", args=[line.pk, "2026-11"])
+    page = client.get(url).content.decode()
+    assert "88880000" in page and "-23.00" in page
+    export = client.get(url + "?_export=csv")
+    assert export.status_code == 200 and "88880000" in export.content.decode()
+    pdf = client.get(reverse("billing:landline_statement_pdf", args=[line.pk, "2026-11"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("billing:landline_statement", args=[line.pk, "2026-13"])
+                      ).status_code == 404
+
+
+def test_low_balance_list_and_lookup(client, clerk, make_line, line,
+                                     django_assert_max_num_queries):
+    rich = make_line("68001002", plan="system default billingplan")
+    ledger.landline_rent_run(month=date(2026, 11, 1))  # line: -23.00; rich: 0 (< 1.00 too)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("billing:low_balance")).content.decode()
+    assert "68001001" in page and "13912345678" in page
+    found = client.get(reverse("billing:landline_lookup"), {"number": "02968001001"})
+    assert found.status_code == 302
+    assert found["Location"] == reverse("billing:landline_billing", args=[line.pk])
+    missing = client.get(reverse("billing:landline_lookup"), {"number": "68000000"})
+    assert missing.status_code == 200 and "68000000" in missing.content.decode()
+    assert BalanceEntry.objects.filter(landline=rich).count() == 0
+
+
+def test_the_subscriber_page_shows_balance_plan_add_ons_and_movements(
+        client, clerk, installer, line, add_ons):
+    line.add_ons.add(add_ons["cfu"])
+    ledger.landline_rent_run(month=date(2026, 11, 1))
+    client.force_login(clerk)
+    page = client.get(line.subscriber.get_absolute_url()).content.decode()
+    assert "¥-23.00" in page and "daweitest" in page and add_ons["cfu"].name in page
+    assert reverse("billing:landline_billing", args=[line.pk]) in page
