@@ -202,6 +202,7 @@ DEMO_LOADERS = [
     "accounts.demo.load",
     "tickets.demo_workorders.load",
     "tickets.demo_calldesk.load",
+    "billing.demo.load",
     "appraisal.demo.load",
 ]
 # Scale data generators run in this order by `manage.py generate_scale_data` (each one's
