@@ -165,7 +165,8 @@ class ScorecardDetailView(ObjectDetailView):
                 scorecard=card, lines=lines)
         if card.staff_id == user.pk and card.state == ScorecardState.SIGNED:
             context["ack_form"] = bound.get("ack") or forms.AcknowledgeForm()
-            context["dispute_form"] = bound.get("dispute") or forms.DisputeForm()
+            context["dispute_form"] = bound.get("dispute") or forms.DisputeForm(
+                auto_id="id_dispute_%s")
         return context
 
 

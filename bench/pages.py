@@ -189,4 +189,13 @@ PAGES: list[Page] = [
     Page("complaints p1", "tickets:complaint_list", "agent", "tickets.Complaint"),
     Page("cases p1", "tickets:inquiry_list", "agent", "tickets.Inquiry"),
     # --- appraisal ------------------------------------------------------------------------
+    Page("appraisal: month ranking", "appraisal:month", "manager", "appraisal.Scorecard"),
+    Page("appraisal: month ranking xlsx", "appraisal:month", "manager",
+         "appraisal.Scorecard", query={"_export": "xlsx"}),
+    Page("appraisal: scorecard", "appraisal:scorecard_detail", "manager",
+         "appraisal.Scorecard", args=lambda s: [s.pk("appraisal.Scorecard")]),
+    Page("appraisal: my scorecards (clerk)", "appraisal:scorecard_list", "clerk",
+         "appraisal.Scorecard"),
+    Page("appraisal: scorecard PDF", "appraisal:scorecard_pdf", "manager",
+         "appraisal.Scorecard", args=lambda s: [s.pk("appraisal.Scorecard")], pdf=True),
 ]

@@ -212,6 +212,7 @@ SCALE_GENERATORS = [
     "accounts.scale.generate",
     "billing.scale.generate",
     "tickets.scale.generate",
+    "appraisal.scale.generate",
 ]
 # The subscriber page's timeline: each callable(subscriber, user) returns TimelineEntry rows
 # (servicedesk.timeline) from its app, so the register never imports orders or money.

@@ -30,8 +30,6 @@ def test_access(client, users, cards, manager):
     assert_access(client, clerk_card.get_absolute_url(), users, allowed={"manager"})
     services.scorecard_sign(scorecard=clerk_card, by=manager)
     assert_access(client, clerk_card.get_absolute_url(), users, allowed={"clerk", "manager"})
-    assert_access(client, reverse("appraisal:scorecard_pdf", args=[clerk_card.pk]), users,
-                  allowed={"clerk", "manager"})
     assert_access(client, reverse("appraisal:generate"), users, allowed={"manager"},
                   method="post", data={"month": f"{MONTH:%Y-%m}"})
     assert_access(client, reverse("appraisal:review_add"), users, allowed={"manager"})
@@ -106,9 +104,16 @@ def test_month_view_queries(client, cards, manager, django_assert_max_num_querie
         assert client.get(reverse("appraisal:month") + M).status_code == 200
 
 
-def test_scorecard_pdf(client, cards, manager):
-    client.force_login(manager)
-    response = client.get(reverse("appraisal:scorecard_pdf", args=[cards["t_clerk"].pk]))
+def test_scorecard_pdf_for_the_person_and_the_manager_only(client, cards, manager, clerk,
+                                                           other_clerk):
+    url = reverse("appraisal:scorecard_pdf", args=[cards["t_clerk"].pk])
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404  # a draft is not shown to the clerk yet
+    services.scorecard_sign(scorecard=cards["t_clerk"], by=manager)
+    client.force_login(other_clerk)
+    assert client.get(url).status_code == 404
+    client.force_login(clerk)
+    response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
