@@ -9,14 +9,13 @@ from decimal import Decimal
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 from accounts import services as accounts
 from billing import services as billing
 from servicedesk import backup
 from servicedesk.models import ServicePoint
-from servicedesk.roles import Role, sync_role_groups
+from servicedesk.roles import Role
 from tests.counter.conftest import id_number
 from tests.factories import UserFactory
 
@@ -28,16 +27,6 @@ RECEIPT_CHECKSUM = """
                           || l.description || '=' || l.amount, ',' ORDER BY r.id, l.id))
     FROM billing_receipt r JOIN billing_receiptline l ON l.receipt_id = r.id
 """
-
-
-@pytest.fixture
-def reference_data(django_db_blocker):
-    call_command("loaddata", "service_points", verbosity=0)
-    sync_role_groups()
-    yield
-    with django_db_blocker.unblock():
-        call_command("loaddata", "service_points", verbosity=0)
-        sync_role_groups()
 
 
 def _fingerprint(conn) -> tuple[dict, str]:
