@@ -99,6 +99,25 @@ def _premises(s: Sample) -> str:
     return f"{building}-{unit}-{room}"
 
 
+def _month(s: Sample) -> str:
+    """This month or one of the 11 before it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    back = int(s.rng.random() * 12)
+    year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+    return f"{year}-{month + 1:02d}"
+
+
+def _month_range(s: Sample, prefix: str, **extra) -> dict:
+    from datetime import date, timedelta
+
+    year, month = (int(x) for x in _month(s).split("-"))
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return {f"{prefix}_from": first.isoformat(), f"{prefix}_to": last.isoformat(), **extra}
+
+
 def _point(s: Sample) -> int:
     return s.pk("servicedesk.ServicePoint")
 
@@ -180,7 +199,7 @@ PAGES: list[Page] = [
          query=lambda s: {"q": s.value(LL, "phone_number")[-4:]}),
     Page("broadband plans", "accounts:broadbandplan_list", "manager", "accounts.BroadbandPlan"),
     # --- billing (counter) ----------------------------------------------------------------
-    # --- tickets (work orders, call desk): no generator yet, the tables are empty --------
+    # --- tickets (work orders, call desk) ------------------------------------------------
     Page("call desk queue", "tickets:desk_queue", "agent", "tickets.Fault"),
     Page("call desk lookup: phone", "tickets:subscriber_lookup", "agent", SUB,
          query=lambda s: {"q": s.value(SUB, "mobile", "mobile <> ''")[-4:]}),
@@ -188,6 +207,23 @@ PAGES: list[Page] = [
     Page("faults p1", "tickets:fault_list", "agent", "tickets.Fault"),
     Page("complaints p1", "tickets:complaint_list", "agent", "tickets.Complaint"),
     Page("cases p1", "tickets:inquiry_list", "agent", "tickets.Inquiry"),
+    # --- reports (manager: appraisal/reports, figures from each app's reports.py) ------
+    Page("reports: manager overview", "reports:manager_home", "manager", "tickets.Fault"),
+    Page("reports: monthly", "reports:monthly", "manager", "tickets.Fault",
+         query=lambda s: {"month": _month(s)}),
+    Page("reports: monthly PDF", "reports:monthly_pdf", "manager", "tickets.Fault",
+         query=lambda s: {"month": _month(s)}, pdf=True),
+    Page("reports: retention broadband", "reports:retention_broadband", "manager", BB),
+    Page("reports: retention broadband (clerk)", "reports:retention_broadband", "clerk", BB),
+    Page("reports: retention landline", "reports:retention_landline", "manager", LL),
+    Page("reports: retention xlsx", "reports:retention_broadband", "manager", BB,
+         query={"_export": "xlsx"}),
+    Page("report link: faults late in a month", "tickets:fault_list", "manager",
+         "tickets.Fault", query=lambda s: _month_range(s, "reported", deadline="late")),
+    Page("report link: receipts of a month", "billing:receipt_list", "manager",
+         "billing.Receipt", query=lambda s: _month_range(s, "day", status="issued")),
+    Page("report link: orders returned", "tickets:workorder_list", "manager",
+         "tickets.WorkOrder", query=lambda s: _month_range(s, "accepted", returned="true")),
     # --- appraisal ------------------------------------------------------------------------
     Page("appraisal: month ranking", "appraisal:month", "manager", "appraisal.Scorecard"),
     Page("appraisal: month ranking xlsx", "appraisal:month", "manager",

@@ -8,13 +8,15 @@ rows), and every rate is computed from the added numerators and denominators.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,9 +86,24 @@ class Cell:
         return f"{self.value:,}"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+@lru_cache(maxsize=64)
+def _path(url_name: str, prefix: str) -> str:
+    return reverse(url_name)
+
+
 def link(url_name: str, **params) -> str:
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    return reverse(url_name) + ("?" + urlencode(query) if query else "")
+    """The list's URL with its filters (a report page builds hundreds: reversed once)."""
+    parts = []
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        text = str(value)  # ids, ISO dates and choice values need no quoting
+        parts.append(f"{key}={text}" if _PLAIN.fullmatch(text) else urlencode({key: text}))
+    path = _path(url_name, get_script_prefix())
+    return path + ("?" + "&".join(parts) if parts else "")
 
 
 def _point_param(point_id):
