@@ -216,8 +216,6 @@ PAGES: list[Page] = [
     Page("reports: retention broadband", "reports:retention_broadband", "manager", BB),
     Page("reports: retention broadband (clerk)", "reports:retention_broadband", "clerk", BB),
     Page("reports: retention landline", "reports:retention_landline", "manager", LL),
-    Page("reports: retention xlsx", "reports:retention_broadband", "manager", BB,
-         query={"_export": "xlsx"}),
     Page("report link: faults late in a month", "tickets:fault_list", "manager",
          "tickets.Fault", query=lambda s: _month_range(s, "reported", deadline="late")),
     Page("report link: receipts of a month", "billing:receipt_list", "manager",
