@@ -50,7 +50,7 @@ def prepare(lines: int) -> list[str]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from accounts.models import Carrier, LandlinePlan, LandlineAccount, Premises, Subscriber
+    from accounts.models import Carrier, LandlineAccount, LandlinePlan, Premises, Subscriber
     from servicedesk.models import ServicePoint
 
     call_command("migrate", verbosity=0)

@@ -190,22 +190,52 @@ class LandlineTariff:
 
 def landline_tariff(account, *, today: date | None = None,
                     movements: int = LAST_MOVEMENTS) -> LandlineTariff:
+    return landline_tariffs([account], today=today, movements=movements)[0]
+
+
+def landline_tariffs(accounts, *, today: date | None = None,
+                     movements: int = LAST_MOVEMENTS) -> list[LandlineTariff]:
+    """Tariffs of several lines in a fixed number of queries (the subscriber page).
+
+    The accounts come with plan, carrier, bundled_with__plan and add_ons prefetched.
+    """
+    from django.db.models import Window
+    from django.db.models.functions import RowNumber
+
     from billing import ledger
     from billing.models import BalanceEntry, CallCredit
 
     today = today or timezone.localdate()
     month = ledger.month_start(today)
-    charged = {add_on.pk for add_on in ledger.month_add_ons(account)}
-    return LandlineTariff(
-        account=account,
-        rent=ledger.month_rent(account, month),
-        bundled=ledger.is_bundled(account),
-        add_ons=[(add_on, add_on.monthly_fee if add_on.pk in charged else ZERO)
-                 for add_on in account.add_ons.all()],
-        credit=CallCredit.objects.filter(landline=account, period=month).first(),
-        movements=list(BalanceEntry.objects.filter(landline=account)
-                       .select_related("receipt__book", "by")[:movements]),
-    )
+    ids = [account.pk for account in accounts]
+    credits = {c.landline_id: c for c in CallCredit.objects.filter(landline__in=ids,
+                                                                   period=month)}
+    recent = defaultdict(list)
+    rows = (BalanceEntry.objects.filter(landline__in=ids)
+            .annotate(rank=Window(RowNumber(), partition_by=F("landline"),
+                                  order_by=[F("at").desc(), F("pk").desc()]))
+            .filter(rank__lte=movements).select_related("receipt__book")
+            .order_by("landline", "-at", "-pk"))
+    for entry in rows:
+        recent[entry.landline_id].append(_with_balance(entry))
+    tariffs = []
+    for account in accounts:
+        charged = {add_on.pk for add_on in ledger.month_add_ons(account)}
+        tariffs.append(LandlineTariff(
+            account=account,
+            rent=ledger.month_rent(account, month),
+            bundled=ledger.is_bundled(account),
+            add_ons=[(add_on, add_on.monthly_fee if add_on.pk in charged else ZERO)
+                     for add_on in account.add_ons.all()],
+            credit=credits.get(account.pk),
+            movements=recent[account.pk],
+        ))
+    return tariffs
+
+
+def _with_balance(entry):
+    entry.shown_balance = entry.balance_after
+    return entry
 
 
 def landline_for_billing():
@@ -252,8 +282,11 @@ def landline_statement(account, month: date) -> Statement:
     opening = rows.filter(before).aggregate(s=Sum("amount"))["s"] or ZERO
     entries = list(rows.filter(within).select_related("receipt__book").order_by("at", "pk"))
     kinds = defaultdict(lambda: ZERO)
+    running = opening
     for entry in entries:
         kinds[entry.get_kind_display()] += entry.amount
+        running += entry.amount
+        entry.shown_balance = running  # the statement's own running balance
     calls = list(CallRecord.objects.filter(landline=account, started_at__gte=begin,
                                            started_at__lt=end).order_by("started_at", "pk"))
     return Statement(
@@ -281,4 +314,4 @@ def subscriber_landline_panel(subscriber, user):
     if not accounts:
         return None
     return {"template": "billing/_subscriber_landline_panel.html",
-            "tariffs": [landline_tariff(account, movements=5) for account in accounts]}
+            "tariffs": landline_tariffs(accounts, movements=5)}

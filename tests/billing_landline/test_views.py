@@ -127,3 +127,25 @@ def test_the_subscriber_page_shows_balance_plan_add_ons_and_movements(
     page = client.get(line.subscriber.get_absolute_url()).content.decode()
     assert "¥-23.00" in page and "daweitest" in page and add_ons["cfu"].name in page
     assert reverse("billing:landline_billing", args=[line.pk]) in page
+
+
+def test_the_panel_queries_do_not_grow_with_lines(client, clerk, make_line, package_broadband,
+                                                  django_assert_max_num_queries):
+    first = make_line("68004001", bundled_with=package_broadband)
+    subscriber = first.subscriber
+    ledger.landline_rent_run(month=date(2026, 11, 1))
+    client.force_login(clerk)
+    with django_assert_max_num_queries(40) as one:
+        client.get(subscriber.get_absolute_url())
+    from accounts import services as accounts_services
+    from accounts.models import Carrier, LandlinePlan
+    for code, number in (("telecom", "88834002"), ("unicom", "68694003")):
+        line = accounts_services.landline_account_open(
+            user=clerk, subscriber=subscriber, premises=first.premises,
+            carrier=Carrier.objects.get(code=code), plan=LandlinePlan.objects.get(name="yuezu"),
+            phone_number=number)
+        accounts_services.account_activate(user=clerk, account=line)
+    ledger.landline_rent_run(month=date(2026, 12, 1))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(subscriber.get_absolute_url()).content.decode()
+    assert "88834002" in page
