@@ -1,4 +1,10 @@
-"""The counter's fixtures (tariffs, receipt books, ``install``) for the security tests."""
+"""The counter's fixtures (tariffs, receipt books, ``install``) for the security tests,
+and the hypothesis profiles: a few examples per form in `make test`, many in
+`make check-all` (HYPOTHESIS_PROFILE=check-all). No deadline: a busy machine is slow."""
+
+import os
+
+from hypothesis import HealthCheck, settings
 
 from tests.counter.conftest import (  # noqa: F401
     annual_plan,
@@ -8,3 +14,9 @@ from tests.counter.conftest import (  # noqa: F401
     own,
     tariffs,
 )
+
+settings.register_profile("make-test", max_examples=5, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("check-all", max_examples=60, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "make-test"))
