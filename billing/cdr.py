@@ -203,10 +203,8 @@ def cdr_import_step(*, cdr_import: CdrImport, max_lines: int = CHUNK_LINES, user
         rate = rate_for(account, call_type)
         if rate is None:
             flagged += 1
-            records.append(CallRecord(
-                call_id=call_id, landline=account, cdr_import=job, called_number=called,
-                started_at=started, seconds=seconds, call_type=call_type,
-                status=CallStatus.FLAGGED, rate=ZERO, charge=ZERO, charged=ZERO))
+            records.append((call_id, account.pk, job.pk, called, started, seconds, call_type,
+                            CallStatus.FLAGGED, ZERO, ZERO, ZERO, ZERO))
             continue
         charge = rules.call_charge(rate, seconds)
         used = ZERO
@@ -217,14 +215,11 @@ def cdr_import_step(*, cdr_import: CdrImport, max_lines: int = CHUNK_LINES, user
             if used > 0:
                 credit.used += used
                 touched_credits[credit.pk] = credit
-        records.append(CallRecord(
-            call_id=call_id, landline=account, cdr_import=job, called_number=called,
-            started_at=started, seconds=seconds, call_type=call_type,
-            status=CallStatus.RATED, rate=rate, charge=charge, credit_used=used,
-            charged=charge - used))
+        records.append((call_id, account.pk, job.pk, called, started, seconds, call_type,
+                        CallStatus.RATED, rate, charge, used, charge - used))
         charged += charge - used
         credit_used += used
-    CallRecord.objects.bulk_create(records, batch_size=2000)
+    _copy_calls(records)
     if touched_credits:
         CallCredit.objects.bulk_update(touched_credits.values(), ["used"])
     kept = CdrRejection.objects.filter(cdr_import=job).count() if job.rejected else 0
@@ -244,46 +239,48 @@ def cdr_import_step(*, cdr_import: CdrImport, max_lines: int = CHUNK_LINES, user
     return job
 
 
+CALL_COLUMNS = ("call_id", "landline_id", "cdr_import_id", "called_number", "started_at",
+                "seconds", "call_type", "status", "rate", "charge", "credit_used", "charged")
+
+
+def _copy_calls(rows: list[tuple]) -> None:
+    """Write call rows with COPY: the constraints and indexes still hold, and it is several
+    times faster than INSERTs (the bench rates 100,000 calls)."""
+    if not rows:
+        return
+    sql = (f"COPY {CallRecord._meta.db_table} ({', '.join(CALL_COLUMNS)}) FROM STDIN")
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _finish(job: CdrImport, *, user, now: datetime) -> None:
-    calls_post_pending(cdr_import=job, user=user, now=now)
+    calls_post(cdr_import=job, user=user, now=now)
     job.status = CdrImportStatus.DONE
     job.finished_at = now
     job.save(update_fields=["status", "finished_at"])
 
 
-POST_CALLS_SQL = """
-    UPDATE billing_callrecord c SET entry_id = e.id
-      FROM billing_balanceentry e
-     WHERE e.cdr_import_id = %s AND e.kind = 'calls' AND e.landline_id = c.landline_id
-       AND c.entry_id IS NULL AND c.charged > 0
-       AND date_trunc('month', c.started_at AT TIME ZONE %s)::date = e.period
-"""
-
-
-def calls_post_pending(*, cdr_import: CdrImport, user=None,
-                       now: datetime | None = None) -> int:
-    """Charge every rated call not yet on the ledger: one ledger row per line and month,
-    linked from its calls; then bar the lines that went below zero. In the caller's
-    transaction (which holds the batch lock)."""
+def calls_post(*, cdr_import: CdrImport, user=None, now: datetime | None = None) -> int:
+    """Charge the import's rated calls: one ledger row per line and month; then bar the
+    lines that went below zero. In the transaction that marks the import done (the batch
+    lock held), so an import is charged entirely or not at all, and only once."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone_name()
     with connection.cursor() as cursor:
         cursor.execute("""
             SELECT landline_id, date_trunc('month', started_at AT TIME ZONE %s)::date,
                    SUM(charged), COUNT(*)
-              FROM billing_callrecord WHERE entry_id IS NULL AND charged > 0
-             GROUP BY 1, 2 ORDER BY 1, 2""", [tz])
+              FROM billing_callrecord WHERE cdr_import_id = %s AND charged > 0
+             GROUP BY 1, 2 ORDER BY 1, 2""", [tz, cdr_import.pk])
         groups = cursor.fetchall()
     if not groups:
         return 0
-    entries = [BalanceEntry(
+    BalanceEntry.objects.bulk_create([BalanceEntry(
         landline_id=landline_id, kind=LedgerKind.CALLS, amount=-total, period=period,
         cdr_import=cdr_import, by=user, at=now,
         note=_("%(count)d calls in %(month)s") % {"count": count, "month": f"{period:%Y-%m}"})
-        for landline_id, period, total, count in groups]
-    BalanceEntry.objects.bulk_create(entries, batch_size=1000)
-    with connection.cursor() as cursor:
-        cursor.execute(POST_CALLS_SQL, [cdr_import.pk, tz])
+        for landline_id, period, total, count in groups], batch_size=1000)
     negative = LandlineAccount.objects.filter(
         pk__in={g[0] for g in groups}, balance__lt=0, state="active")
     for account in negative:
