@@ -127,10 +127,10 @@ def month_data(xinyuan, qujiang, clerk, other_clerk, agent, installer, manager):
 
     f1 = fault(xinyuan, a1, p1, at(11, 2, 8), "closed", first_fixed_at=at(11, 2, 15),
                fixed_at=at(11, 2, 15), cause=cause_a, satisfaction="satisfied",
-               closed_at=at(11, 3))
+               called_back_at=at(11, 3), closed_at=at(11, 3))
     f2 = fault(xinyuan, a1, p1, at(11, 5, 9), "closed", first_fixed_at=at(11, 6, 10),
                fixed_at=at(11, 7), cause=cause_a, satisfaction="dissatisfied",
-               failed_callbacks=1, closed_at=at(11, 8))                # late
+               failed_callbacks=1, called_back_at=at(11, 8), closed_at=at(11, 8))  # late
     fault(xinyuan, a2, p2, at(11, 20, 8), "dispatched", dispatched_at=at(11, 20, 9))  # today
     fault(xinyuan, a1, p1, at(11, 19, 1), "new")                       # past its 12 hours
     fault(qujiang, a3, p3, at(11, 10), "fixed", first_fixed_at=at(11, 10, 16),
