@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -299,6 +300,21 @@ POINT_FIGURES = ["orders", "orders_overdue", "faults", "faults_on_time_rate",
                  "callback_on_time", "receipts", "takings", "closes_late", "closes_missing"]
 
 
+TREND_CACHE_SECONDS = 15 * 60
+
+
+def _cached_trend(user, period: Period, today: date) -> list[dict]:
+    """The 12-month satisfaction trend: a year of rows, kept 15 minutes per scope and
+    month (answers of past months hardly move; the rest of the report is always live)."""
+    scope = "all" if user.is_superuser or not user.service_point_id else user.service_point_id
+    key = f"reports:trend:{scope}:{period.first:%Y-%m}:{today:%Y%m%d}"
+    trend = cache.get(key)
+    if trend is None:
+        trend = tickets_reports.satisfaction_trend(user, months=12, end=period.end)
+        cache.set(key, trend, TREND_CACHE_SECONDS)
+    return trend
+
+
 def monthly_report(user, month: date, *, now: datetime | None = None) -> MonthlyReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -352,7 +368,7 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
                                                           end=this.end),
         satisfaction=satisfaction[0],
         satisfaction_total=total,
-        satisfaction_trend=tickets_reports.satisfaction_trend(user, months=12, end=this.end),
+        satisfaction_trend=_cached_trend(user, this, today),
         repeat_premises=tickets_reports.repeat_fault_premises(user, start=this.start,
                                                               end=this.end),
         takings_by_point=takings_by_point,

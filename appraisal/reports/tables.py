@@ -12,6 +12,8 @@ from accounts.tables import DaysLeftColumn
 from servicedesk.tables import BaseTable
 
 OUTCOMES = dict(RetentionOutcome.choices)
+# A (view name, kwargs) link: django-tables2 inspects a callable's signature on every cell.
+SUBSCRIBER_LINK = ("accounts:subscriber_detail", {"pk": tables.A("subscriber_id")})
 
 
 class CalledColumn(tables.Column):
@@ -54,7 +56,7 @@ class RetentionTable(BaseTable):
 class ExpiringBroadbandTable(RetentionTable):
     account_name = tables.Column(linkify=True)
     subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
-                               linkify=lambda record: record.subscriber.get_absolute_url())
+                               linkify=SUBSCRIBER_LINK)
     mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
     phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
     premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))
@@ -72,7 +74,7 @@ class ExpiringBroadbandTable(RetentionTable):
 class LowBalanceLandlineTable(RetentionTable):
     phone_number = tables.Column(linkify=True)
     subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
-                               linkify=lambda record: record.subscriber.get_absolute_url())
+                               linkify=SUBSCRIBER_LINK)
     mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
     phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
     premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from stdnum.cn import ric
 
@@ -59,6 +60,7 @@ def at(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) 
 
 @pytest.fixture
 def month_data(xinyuan, qujiang, clerk, other_clerk, agent, installer, manager):
+    cache.clear()  # the reports keep the satisfaction trend for a while
     call_command("loaddata", "tariffs", "calldesk_reference", verbosity=0)
     own = Carrier.objects.get(code="own")
     plan = BroadbandPlan.objects.get(name="自营20M包年")
