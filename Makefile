@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve stop migrate demo lint messages bench backup restore clean-db
+.PHONY: run test check-all serve stop migrate demo lint messages bench backup restore clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ run: demo
 PYTEST_ARGS ?=
 test: $(STAMP) .env
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Everything `make test` runs, plus the reliability checks through gunicorn (20 clerks at
+# once, a worker killed mid-write, the database restarted under load: tests/reliability/)
+# and 60 hypothesis examples per form instead of 5. See README, "Reliability".
+check-all: $(STAMP) .env
+	RUN_RELIABILITY=1 HYPOTHESIS_PROFILE=check-all $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
