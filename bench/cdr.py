@@ -1,7 +1,7 @@
 """Call rating benchmark: import and rate a call detail record file (budget: 100,000 rows
 in under 30 s), then check every balance is the sum of its ledger.
 
-    python bench/cdr.py                      # 100,000 calls over 2,000 lines
+    python bench/cdr.py                      # 100,000 calls of one month, 2,000 lines
     python bench/cdr.py --rows 20000 --lines 500
 
 Runs in its own database (``DEV_DATABASE_NAME``, default ``servicedesk_bench_cdr``): it
@@ -20,6 +20,7 @@ import random
 import sys
 import time
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 os.environ.setdefault("DEV_DATABASE_NAME", "servicedesk_bench_cdr")
 
 BUDGET_SECONDS = 30.0
+# Each line starts with this much (an opening-balance ledger row); a month of calls then
+# takes some lines below zero (barred), as a real month does.
+OPENING_BALANCE = Decimal("30.00")
 TABLES = ["billing_callrecord", "billing_cdrrejection", "billing_cdrimport",
           "billing_callcredit", "billing_balanceentry", "accounts_accountstatechange",
           "accounts_landlineaccount_add_ons", "accounts_landlineaccount",
@@ -76,19 +80,19 @@ def prepare(lines: int) -> list[str]:
             accounts.append(LandlineAccount(
                 subscriber=subscriber, premises=room, service_point=point, carrier=carrier,
                 plan=plans[n % len(plans)], phone_number=number, state="active",
-                starts_on=date(2026, 1, 1)))
+                starts_on=date(2026, 1, 1), balance=OPENING_BALANCE))
         LandlineAccount.objects.bulk_create(accounts, batch_size=2000)
     return numbers
 
 
 def write_csv(path: Path, numbers: list[str], rows: int, seed: int) -> None:
     rng = random.Random(seed)
-    start = datetime(2026, 10, 1)
+    start = datetime(2026, 10, 1)  # one month's file, as the switch delivers it
     kinds = ["local"] * 7 + ["domestic"] * 3 + ["international"]
     with path.open("w") as out:
         out.write("call_id,number,called_number,start_time,seconds,call_type\n")
         for n in range(rows):
-            moment = start + timedelta(seconds=rng.randrange(60 * 86400))
+            moment = start + timedelta(seconds=rng.randrange(31 * 86400))
             out.write(f"B{seed}-{n:07d},{rng.choice(numbers)},8{rng.randrange(10**7):07d},"
                       f"{moment:%Y-%m-%d %H:%M:%S},{int(rng.expovariate(1 / 150))},"
                       f"{rng.choice(kinds)}\n")
