@@ -156,3 +156,66 @@ class YearEndForm(Form):
         required=False, help_text=_("Empty: the year's call-quality average."))
     remarks = forms.CharField(label=_("remarks"), required=False, max_length=500,
                               widget=forms.TextInput(attrs=WIDE))
+
+
+class TemplateEditForm(Form):
+    """A template's name, default flag, category names and weights, and item fields."""
+
+    name = forms.CharField(label=_("name"), max_length=80)
+    is_default = forms.BooleanField(label=_("default for the role"), required=False)
+    is_active = forms.BooleanField(label=_("active"), required=False)
+
+    def __init__(self, *args, template, **kwargs):
+        from appraisal.models import EvidenceKind, ItemMode
+
+        self.categories = list(template.categories.prefetch_related("items"))
+        initial = {"name": template.name, "is_default": template.is_default,
+                   "is_active": template.is_active}
+        for c in self.categories:
+            initial[f"cat_{c.pk}_name"], initial[f"cat_{c.pk}_weight"] = c.name, c.weight
+            for i in c.items.all():
+                for f in ("name", "max_points", "mode", "evidence", "points_per_unit"):
+                    initial[f"item_{i.pk}_{f}"] = getattr(i, f)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        small = {"class": "form-control form-control-sm"}
+        select = {"class": "form-select form-select-sm"}
+        for c in self.categories:
+            self.fields[f"cat_{c.pk}_name"] = forms.CharField(
+                label=_("category"), max_length=60, widget=forms.TextInput(attrs=small))
+            self.fields[f"cat_{c.pk}_weight"] = forms.DecimalField(
+                label=_("weight %"), min_value=0, max_value=200, max_digits=6,
+                decimal_places=2, widget=forms.NumberInput(attrs=small))
+            for i in c.items.all():
+                p = f"item_{i.pk}_"
+                self.fields[p + "name"] = forms.CharField(
+                    label=_("item"), max_length=120, widget=forms.TextInput(attrs=small))
+                self.fields[p + "max_points"] = forms.DecimalField(
+                    label=_("max points"), min_value=0, max_digits=6, decimal_places=2,
+                    widget=forms.NumberInput(attrs=small))
+                self.fields[p + "mode"] = forms.ChoiceField(
+                    label=_("mode"), choices=ItemMode.choices, widget=forms.Select(attrs=select))
+                self.fields[p + "evidence"] = forms.ChoiceField(
+                    label=_("evidence"), choices=EvidenceKind.choices, required=False,
+                    widget=forms.Select(attrs=select))
+                self.fields[p + "points_per_unit"] = forms.DecimalField(
+                    label=_("points per evidence unit"), min_value=0, max_digits=6,
+                    decimal_places=2, widget=forms.NumberInput(attrs=small))
+
+    def grouped(self):
+        for c in self.categories:
+            yield (c, self[f"cat_{c.pk}_name"], self[f"cat_{c.pk}_weight"],
+                   [(i, [self[f"item_{i.pk}_{f}"] for f in
+                         ("name", "max_points", "mode", "evidence", "points_per_unit")])
+                    for i in c.items.all()])
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "categories": {c.pk: {"name": data[f"cat_{c.pk}_name"],
+                                  "weight": data[f"cat_{c.pk}_weight"]}
+                           for c in self.categories},
+            "items": {i.pk: {f: data[f"item_{i.pk}_{f}"] for f in
+                             ("name", "max_points", "mode", "evidence", "points_per_unit")}
+                      for c in self.categories for i in c.items.all()},
+        }

@@ -278,6 +278,12 @@ class Scorecard(models.Model):
         return reverse("appraisal:scorecard_detail", args=[self.pk])
 
     @property
+    def role_label(self) -> str:
+        from servicedesk.roles import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
+    @property
     def is_demoted(self) -> bool:
         return self.demotion_below is not None and self.total < self.demotion_below
 

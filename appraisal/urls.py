@@ -38,4 +38,6 @@ urlpatterns = [
          name="rewardpenalty_pdf"),
     path("templates/", views.TemplateListView.as_view(), name="template_list"),
     path("templates/<int:pk>/", views.TemplateDetailView.as_view(), name="template_detail"),
+    path("templates/<int:pk>/edit/", views.TemplateEditView.as_view(), name="template_edit"),
+    path("templates/<int:pk>/copy/", views.TemplateCopyView.as_view(), name="template_copy"),
 ]

@@ -90,6 +90,9 @@ class MonthView(ObjectListView):
     table_class = RankingTable
     template_name = "appraisal/month.html"
     export_formats = ("xlsx",)
+    # drawn by a plain template loop (cheaper than django-tables2's cell rendering, so 50
+    # to a page); the table's columns serve the Excel export, which has the whole month
+    per_page = 50
 
     def get_month(self) -> date:
         return parse_month(self.request.GET.get("month"), services.previous_month())
@@ -105,8 +108,10 @@ class MonthView(ObjectListView):
         month = self.get_month()
         context.update(
             title=_("Scorecards of %(month)s") % {"month": f"{month.year}年{month.month}月"},
-            month=month, generate_form=forms.GenerateForm(initial={"month": f"{month:%Y-%m}"}),
-            month_choices=forms._month_choices(),
+            month=month, month_choices=forms._month_choices(),
+            ranking=[row.record for row in context["table"].page.object_list],
+            page_obj=context["table"].page,
+            detail_prefix=reverse("appraisal:scorecard_detail", args=[0])[:-2],
         )
         return context
 
@@ -611,3 +616,49 @@ class TemplateDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["is_rubric"] = self.object.kind == TemplateKind.CALL_QUALITY
         return context
+
+
+class TemplateEditView(RestrictedViewMixin, TemplateView):
+    queryset = ScorecardTemplate.objects.all()
+    permission_required = "appraisal.change_scorecardtemplate"
+    template_name = "appraisal/template_edit.html"
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        template = self.get_object()
+        context.update(object=template, form=kwargs.get("form")
+                       or forms.TemplateEditForm(template=template))
+        return context
+
+    def post(self, request, pk):
+        template = self.get_object()
+        form = forms.TemplateEditForm(request.POST, template=template)
+        if form.is_valid():
+            try:
+                services.template_update(template=template, by=request.user,
+                                         name=form.cleaned_data["name"],
+                                         is_default=form.cleaned_data["is_default"],
+                                         is_active=form.cleaned_data["is_active"],
+                                         **form.changes())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Template saved. Scorecards already generated "
+                                            "keep the version they were made with."))
+                return HttpResponseRedirect(template.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class TemplateCopyView(RestrictedViewMixin, View):
+    queryset = ScorecardTemplate.objects.all()
+    permission_required = "appraisal.change_scorecardtemplate"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        template = get_object_or_404(self.get_queryset(), pk=pk)
+        copy = services.template_copy(template=template, by=request.user)
+        messages.success(request, _("Copied as %(name)s.") % {"name": copy.name})
+        return HttpResponseRedirect(reverse("appraisal:template_edit", args=[copy.pk]))

@@ -34,8 +34,11 @@ def test_seed_templates_are_data_with_the_handbook_weights(templates):
     reconstructed = items.filter(reconstructed=True)
     assert reconstructed.exists() and all("重构" in i.description for i in reconstructed)
     assert rubric.fatal_errors.filter(name__contains="2分钟").exists()
-    # loading again changes nothing (idempotent)
-    services.templates_load_defaults()
+    # loading again changes nothing (idempotent); a forced load restores edited seeds
+    assert services.templates_load_defaults() == 0
+    clerk.categories.filter(code="attendance").update(name="改过")
+    services.templates_load_defaults(force=True)
+    assert clerk.categories.get(code="attendance").name == "当月考勤记录"
     assert ScorecardTemplate.objects.count() == 5
 
 

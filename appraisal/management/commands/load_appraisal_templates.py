@@ -4,8 +4,9 @@ from appraisal import services
 
 
 class Command(BaseCommand):
-    help = "Create or update the seed scorecard templates and the call-quality rubric."
+    help = ("Create or update (from appraisal/fixtures/appraisal_templates.json) the seed "
+            "scorecard templates and the call-quality rubric.")
 
     def handle(self, *args, **options):
-        n = services.templates_load_defaults()
+        n = services.templates_load_defaults(force=True)
         self.stdout.write(f"{n} templates loaded")
