@@ -33,7 +33,7 @@ operations = st.lists(st.one_of(
 call_ids = itertools.count()
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations)
 def test_ledger_sum_is_the_balance_after_any_sequence(ops, make_line, clerk, manager, books):
