@@ -465,6 +465,22 @@ def landline_set_barred(*, user, account: LandlineAccount, barred: bool,
 
 
 @transaction.atomic
+def landlines_bar(*, user, ids, note_for) -> int:
+    """Bar many active landlines at once (billing, after rating a call file): one UPDATE
+    and one recorded state change per line; ``note_for(account)`` says why."""
+    accounts = list(LandlineAccount.objects.select_for_update()
+                    .filter(pk__in=ids, state=LandlineState.ACTIVE).only("pk", "balance"))
+    if not accounts:
+        return 0
+    LandlineAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(
+        state=LandlineState.BARRED)
+    AccountStateChange.objects.bulk_create([AccountStateChange(
+        landline=account, from_state=LandlineState.ACTIVE, to_state=LandlineState.BARRED,
+        by=user, note=note_for(account)[:200]) for account in accounts])
+    return len(accounts)
+
+
+@transaction.atomic
 def account_password_change(*, user, account: BroadbandAccount | LandlineAccount,
                             reason: str) -> str:
     """A new password from the rules, logged with the reason. Returns it to show once.

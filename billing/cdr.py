@@ -35,7 +35,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import OPEN_LANDLINE_STATES
+from accounts import services as accounts_services
+from accounts.choices import OPEN_LANDLINE_STATES, LandlineState
 from accounts.models import LandlineAccount
 from billing import ledger, rules
 from billing.choices import CallStatus, CallType, CdrImportStatus, LedgerKind
@@ -282,9 +283,11 @@ def calls_post(*, cdr_import: CdrImport, user=None, now: datetime | None = None)
         note=_("%(count)d calls in %(month)s") % {"count": count, "month": f"{period:%Y-%m}"})
         for landline_id, period, total, count in groups], batch_size=1000)
     negative = LandlineAccount.objects.filter(
-        pk__in={g[0] for g in groups}, balance__lt=0, state="active")
-    for account in negative:
-        ledger.sync_barring(account=account, user=user)
+        pk__in={g[0] for g in groups}, balance__lt=0, state=LandlineState.ACTIVE)
+    accounts_services.landlines_bar(
+        user=user, ids=list(negative.values_list("pk", flat=True)),
+        note_for=lambda account: _("Balance ¥%(balance)s: barred for arrears")
+        % {"balance": account.balance})
     return len(groups)
 
 
