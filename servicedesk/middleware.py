@@ -36,11 +36,14 @@ class IdleSessionMiddleware:
         self.get_response = get_response
         self.step = getattr(settings, "SESSION_REFRESH_SECONDS", 60)
 
+    @classmethod
+    def stamp(cls, session) -> None:
+        session[cls.KEY] = int(time.time())  # marks the session modified: saved, renewed
+
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty():
-            now = int(time.time())
-            if now - session.get(self.KEY, 0) >= self.step:
-                session[self.KEY] = now  # marks the session modified: saved, cookie renewed
+            if int(time.time()) - session.get(self.KEY, 0) >= self.step:
+                self.stamp(session)
         return response
