@@ -52,6 +52,7 @@ def test_manager_scores_and_signs_then_the_clerk_acknowledges(logged_in_page):
         page.get_by_role("link", name=re.compile(r"\d{4}-\d{2}")).first.click()
     expect(page.locator("body")).to_contain_text("迟到一次")
     page.locator("#id_comment").first.fill("收到,下月注意")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Acknowledge …?"
     with page.expect_navigation():
         page.locator("#acknowledge-button").click()
     expect(page.locator("#scorecard-state")).to_have_text("已确认")
