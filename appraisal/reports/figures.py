@@ -16,7 +16,6 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -225,26 +224,35 @@ MONTH_FIGURES = [
 ]
 
 
+def _merge_periods(user, periods: list[Period], now: datetime, today: date) -> list[dict]:
+    """Every app's numbers of each of ``periods`` by service point, one dict per point:
+    one query per subject for all the periods together (grouped by period)."""
+    merged: list[dict] = [{} for _p in periods]
+
+    def add(results: list[dict], rename: dict | None = None):
+        for period, rows in zip(merged, results, strict=True):
+            for point, values in rows.items():
+                target = period.setdefault(point, {})
+                for key, value in values.items():
+                    target[(rename or {}).get(key, key)] = value
+
+    instants = [(p.start, p.end) for p in periods]
+    days = [(p.first, p.last) for p in periods]
+    add(tickets_reports.order_figures_periods(user, periods=instants, now=now),
+        {"callbacks": "order_callbacks", "callbacks_passed": "order_callbacks_passed"})
+    add(tickets_reports.fault_figures_periods(user, periods=instants, now=now),
+        {"callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed"})
+    add(tickets_reports.complaint_figures_periods(user, periods=instants, now=now),
+        {"closed": "complaints_closed"})
+    add(billing_reports.takings_periods(user, periods=days))
+    add(billing_reports.daily_close_figures_periods(user, periods=days, today=today),
+        {"late": "late_closes"})
+    return merged
+
+
 def _merge_period(user, period: Period, now: datetime, today: date) -> dict:
     """Every app's numbers of ``period`` by service point, in one dict per point."""
-    merged: dict = {}
-
-    def add(rows: dict, rename: dict | None = None):
-        for point, values in rows.items():
-            target = merged.setdefault(point, {})
-            for key, value in values.items():
-                target[(rename or {}).get(key, key)] = value
-
-    kwargs = {"start": period.start, "end": period.end, "now": now}
-    add(tickets_reports.order_figures(user, **kwargs),
-        {"callbacks": "order_callbacks", "callbacks_passed": "order_callbacks_passed"})
-    add(tickets_reports.fault_figures(user, **kwargs),
-        {"callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed"})
-    add(tickets_reports.complaint_figures(user, **kwargs), {"closed": "complaints_closed"})
-    add(billing_reports.takings(user, first=period.first, last=period.last))
-    add(billing_reports.daily_close_figures(user, first=period.first, last=period.last,
-                                            today=today), {"late": "late_closes"})
-    return merged
+    return _merge_periods(user, [period], now, today)[0]
 
 
 def _total(merged: dict) -> dict:
@@ -300,30 +308,19 @@ POINT_FIGURES = ["orders", "orders_overdue", "faults", "faults_on_time_rate",
                  "callback_on_time", "receipts", "takings", "closes_late", "closes_missing"]
 
 
-TREND_CACHE_SECONDS = 15 * 60
-
-
-def _cached_trend(user, period: Period, today: date) -> list[dict]:
-    """The 12-month satisfaction trend: a year of rows, kept 15 minutes per scope and
-    month (answers of past months hardly move; the rest of the report is always live)."""
-    scope = "all" if user.is_superuser or not user.service_point_id else user.service_point_id
-    key = f"reports:trend:{scope}:{period.first:%Y-%m}:{today:%Y%m%d}"
-    trend = cache.get(key)
-    if trend is None:
-        trend = tickets_reports.satisfaction_trend(user, months=12, end=period.end)
-        cache.set(key, trend, TREND_CACHE_SECONDS)
-    return trend
-
-
 def monthly_report(user, month: date, *, now: datetime | None = None) -> MonthlyReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     this = Period.month(month)
     periods = [this, this.shift_months(-1), this.shift_months(-12)]
-    merged = [_merge_period(user, p, now, today) for p in periods]
+    merged = _merge_periods(user, periods, now, today)
     totals = [_total(m) for m in merged]
-    satisfaction = [tickets_reports.satisfaction_distribution(user, start=p.start, end=p.end)
-                    for p in periods]
+    # The answers of the 13 months from last year's same month to this one, in one query:
+    # the three months' distributions and the 12-month trend.
+    by_month = tickets_reports.satisfaction_by_month(user, start=periods[2].start,
+                                                     end=this.end)
+    satisfaction = [{source.key: by_month.get(p.first, {}).get(source.key, {})
+                     for source in tickets_reports.satisfaction_sources()} for p in periods]
     for total, dist in zip(totals, satisfaction, strict=True):
         answers = sum(sum(levels.values()) for levels in dist.values())
         satisfied = sum(levels.get(level, 0) for levels in dist.values()
@@ -368,7 +365,8 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
                                                           end=this.end),
         satisfaction=satisfaction[0],
         satisfaction_total=total,
-        satisfaction_trend=_cached_trend(user, this, today),
+        satisfaction_trend=tickets_reports.trend_from_months(by_month, months=12,
+                                                            end=this.end),
         repeat_premises=tickets_reports.repeat_fault_premises(user, start=this.start,
                                                               end=this.end),
         takings_by_point=takings_by_point,
@@ -474,10 +472,11 @@ def manager_home(user, *, now: datetime | None = None) -> ManagerHome:
          "late": "faults_late"})
     add(tickets_reports.complaint_live(user, now=now),
         {"open_now": "complaints_open_now", "past_clock_now": "complaints_late_now"})
-    add(billing_reports.takings(user, first=today, last=today),
-        {"receipts": "receipts_today", "takings": "takings_today", "voids": "voids_today",
-         "void_total": "void_total_today"})
-    add(billing_reports.takings(user, first=month.first, last=month.last))
+    takings_today, takings_month = billing_reports.takings_periods(
+        user, periods=[(today, today), (month.first, month.last)])
+    add(takings_today, {"receipts": "receipts_today", "takings": "takings_today",
+                        "voids": "voids_today", "void_total": "void_total_today"})
+    add(takings_month)
     add(billing_reports.daily_close_figures(user, first=month.first, last=month.last,
                                             today=today), {"late": "late_closes"})
     add(accounts_reports.retention_counts(user, today=today))

@@ -348,6 +348,9 @@ class Fault(models.Model):
             models.Index(fields=["state", "-reported_at"], name="fault_state_reported"),
             models.Index(fields=["subscriber", "-reported_at"], name="fault_subscriber"),
             models.Index(fields=["owner", "due_at"], name="fault_owner_due"),  # scorecards
+            # The monthly report's satisfaction (13 months of answers): index-only.
+            models.Index(fields=["reported_at"], include=["satisfaction", "service_point"],
+                         condition=~Q(satisfaction=""), name="fault_answered"),
             models.Index(OpClass("service_number", name="varchar_pattern_ops"),
                          name="fault_number_prefix"),
             models.Index(OpClass("contact_phone", name="varchar_pattern_ops"),

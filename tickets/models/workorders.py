@@ -223,6 +223,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["batch"], name="wo_batch"),
             GinIndex(OpClass(F("customer_name"), name="gin_trgm_ops"), name="wo_customer_trgm"),
             models.Index(fields=["carrier_ref"], name="wo_carrier_ref"),
+            # The monthly report's satisfaction (13 months of answers): index-only.
+            models.Index(fields=["accepted_at"], include=["satisfaction", "service_point"],
+                         condition=~Q(satisfaction=""), name="wo_answered"),
         ]
         constraints = [
             models.CheckConstraint(
