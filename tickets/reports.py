@@ -23,10 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -431,24 +434,39 @@ def satisfaction_trend(user, *, months: int, end: datetime) -> list[dict]:
 
 
 
+def _month_starts(start: datetime, end: datetime) -> list[date]:
+    """The local months of [start, end), ``start`` being the start of a local month."""
+    months = []
+    month = timezone.localtime(start).date().replace(day=1)
+    while timezone.make_aware(datetime(month.year, month.month, 1)) < end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def satisfaction_by_month(user, *, start: datetime, end: datetime) -> dict[date, dict[str, dict]]:
     """Answers by local month, source and satisfaction level for the tickets of [start,
-    end): ``{month: {"faults": {"satisfied": 12, …}, …}}`` — the monthly report's
-    distributions and its 12-month trend from one query (a ``UNION ALL`` of one grouped
-    query per source, each through its partial index of answered tickets)."""
-    tz = timezone.get_current_timezone()
+    end) (``start`` the start of a local month): ``{month: {"faults": {"satisfied": 12,
+    …}, …}}`` — the monthly report's distributions and its 12-month trend from one query
+    (a ``UNION ALL`` of one grouped query per source, each an index-only scan of its
+    partial index of answered tickets; the month is found by ``width_bucket`` over the
+    months' first instants, cheaper than converting every row's time to local time)."""
+    months = _month_starts(start, end)
+    bounds = [timezone.make_aware(datetime(m.year, m.month, 1)) for m in months]
     parts = [
         source.model.objects.restrict(user)
         .filter(**{f"{source.date_field}__gte": start, f"{source.date_field}__lt": end})
         .exclude(satisfaction="")
-        .annotate(origin=Value(source.key), month=TruncMonth(source.date_field, tzinfo=tz))
-        .values("origin", "month", "satisfaction").order_by()
+        .annotate(origin=Value(source.key), bucket=Func(
+            F(source.date_field), Value(bounds, output_field=ArrayField(DateTimeField())),
+            function="width_bucket", output_field=IntegerField()))
+        .values("origin", "bucket", "satisfaction").order_by()
         .annotate(total=Count("*"))  # not the id: an index-only scan
         for source in satisfaction_sources()
     ]
     result: dict[date, dict[str, dict]] = {}
     for row in parts[0].union(*parts[1:], all=True):
-        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        month = months[row["bucket"] - 1]  # width_bucket counts from 1
         levels = result.setdefault(month, {}).setdefault(row["origin"], {})
         levels[row["satisfaction"]] = levels.get(row["satisfaction"], 0) + row["total"]
     return result
