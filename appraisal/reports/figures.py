@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db import connection, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -324,23 +322,7 @@ POINT_FIGURES = ["orders", "orders_overdue", "faults", "faults_on_time_rate",
                  "callback_on_time", "receipts", "takings", "closes_late", "closes_missing"]
 
 
-@contextmanager
-def serial_plans():
-    """Run the report's queries in one transaction without parallel workers: each query
-    reads a few thousand rows, and on a small shared server starting workers costs more
-    than it saves (a month's takings: 21-32 ms serial, 51-55 ms with 2 workers at load 2)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
-
-
 def monthly_report(user, month: date, *, now: datetime | None = None) -> MonthlyReport:
-    with serial_plans():
-        return _monthly_report(user, month, now=now)
-
-
-def _monthly_report(user, month: date, *, now: datetime | None = None) -> MonthlyReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     this = Period.month(month)
@@ -480,11 +462,6 @@ class ManagerHome:
 
 
 def manager_home(user, *, now: datetime | None = None) -> ManagerHome:
-    with serial_plans():
-        return _manager_home(user, now=now)
-
-
-def _manager_home(user, *, now: datetime | None = None) -> ManagerHome:
     """Today, now and this month, by service point, with a total row."""
     now = now or timezone.now()
     today = timezone.localdate(now)
