@@ -128,6 +128,7 @@ class _Counter:
             (r.total for r in Receipt.objects.filter(issued_by=self.clerk, issued_on=day,
                                                      status="issued", payment_method="cash")),
             Decimal("0"))
+        short = short and summary_cash >= 10  # a day with too little cash cannot be short
         counted = summary_cash - (Decimal("10") if short else 0)
         closed_at = _at(day, 19, 25) if late else _at(day, 18, self.rng.randint(5, 55))
         billing.daily_close(user=self.clerk, day=day, counted_cash=counted,
@@ -176,9 +177,9 @@ def load(*, seed: int, stdout=None) -> str:
                 events.append((_at(day, rng.randint(9, 16), rng.randint(0, 59)), "renew"))
             if rng.random() < 0.6:
                 events.append((_at(day, rng.randint(9, 16), rng.randint(0, 59)), "top_up"))
-            if back == 0:  # today: only what has happened by now
-                events = [(min(moment, timezone.now() - timedelta(minutes=rng.randint(5, 60))),
-                           what) for moment, what in events]
+            if back == 0:  # today: only what has happened by now (nothing before opening)
+                cutoff = timezone.now() - timedelta(minutes=5)
+                events = [(moment, what) for moment, what in events if moment <= cutoff]
             todays = []
             for moment, what in sorted(events, key=lambda event: event[0]):
                 if what == "renew":
@@ -235,7 +236,11 @@ def _carrier_fax(counter: _Counter, telecom: Carrier, day: date) -> None:
 
 def _returns(rng, counters, day: date, today: date) -> None:
     """Signed slips come back 1-5 days after dispatch; callbacks follow; then archiving.
-    A few orders of the first week never come back (overdue on the clerk's home page)."""
+    A few orders of the first week never come back (overdue on the clerk's home page).
+    Today, only what the clock has reached."""
+    now = timezone.now()
+    if _at(day, 10, 0) > now:
+        return
     for counter in counters:
         dispatched = WorkOrder.objects.filter(service_point=counter.point,
                                               state=WorkOrderState.DISPATCHED,
@@ -247,10 +252,12 @@ def _returns(rng, counters, day: date, today: date) -> None:
             if age >= rng.randint(1, 5):
                 wo.workorder_return(user=counter.clerk, order=order,
                                     installed_on=day - timedelta(days=rng.randint(0, 1)) if age > 1
-                                    else day, now=_at(day, 10, rng.randint(0, 59)))
+                                    else day, now=min(_at(day, 10, rng.randint(0, 59)), now))
         returned = WorkOrder.objects.filter(service_point=counter.point,
                                             state=WorkOrderState.RETURNED,
                                             slip_received_at__lt=_at(day, 0, 0))
+        if _at(day, 15, 0) > now:
+            continue
         for order in returned:
             if rng.random() < 0.15:
                 wo.workorder_callback_record(user=counter.clerk, order=order,
@@ -262,7 +269,7 @@ def _returns(rng, counters, day: date, today: date) -> None:
             if order.source == WorkOrderSource.CARRIER:
                 wo.workorder_report_to_carrier(user=counter.clerk, order=order,
                                                now=_at(day, 15, 0))
-            if (today - day).days > 2:
+            if (today - day).days > 2:  # never today: archiving needs days
                 wo.workorder_archive(user=counter.clerk, order=order, now=_at(day, 16, 30))
 
 
