@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 
 
 class ContentSecurityPolicyMiddleware:
@@ -43,7 +44,31 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty():
-            if int(time.time()) - session.get(self.KEY, 0) >= self.step:
+        # Only a request that used the session (signed-in pages do) renews it: /healthz and
+        # static files never touch the database for it, even with a session cookie.
+        if session is not None and session.accessed and not session.is_empty():
+            try:
+                refreshed_at = session.get(self.KEY, 0)
+            except DatabaseError:  # the database is down: the response says so already
+                return response
+            if int(time.time()) - refreshed_at >= self.step:
                 self.stamp(session)
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` before sessions, auth and audit context are touched.
+
+    Those read the session table, so with the database down a probe carrying a session
+    cookie would get a 500 from them instead of the view's clean 503.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from servicedesk.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -153,6 +153,16 @@ def test_healthz_reports_database_down(client):
     assert response.status_code == 503
 
 
+def test_healthz_reports_database_down_to_a_signed_in_browser(client, clerk):
+    """A browser with a session cookie gets the same clean 503, not a 500 from the session."""
+    client.force_login(clerk)
+    with mock.patch("servicedesk.views.connection.cursor", side_effect=OperationalError), \
+            mock.patch("django.contrib.sessions.backends.db.SessionStore.load",
+                       side_effect=OperationalError):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
 def test_restrict_limits_to_own_service_point(clerk, manager, agent, xinyuan):
     assert list(ServicePoint.objects.restrict(clerk)) == [xinyuan]
     assert ServicePoint.objects.restrict(manager).count() == 3
