@@ -67,7 +67,7 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz":
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
             from servicedesk.views import healthz
 
             return healthz(request)
