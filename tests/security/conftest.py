@@ -15,7 +15,8 @@ from tests.counter.conftest import (  # noqa: F401
     tariffs,
 )
 
-settings.register_profile("make-test", max_examples=5, deadline=None, database=None, derandomize=True,
+settings.register_profile("make-test", max_examples=5, deadline=None, database=None,
+                          derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.register_profile("check-all", max_examples=60, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
