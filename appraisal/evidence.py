@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import CallReview, EvidenceKind, RewardKind, RewardPenalty
+from tickets import reports as tickets_reports
+from tickets.selectors.calldesk import month_bounds
 
 SLOW_TRANSACTION_SECONDS = 180  # 业务处理时间不超过3分钟
 
@@ -48,16 +50,6 @@ class PersonEvidence:
         self.facts.append(fact)
         self.counts[fact.kind] += count
         self.points[fact.kind] += fact.points
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The month's first instant and the next month's first instant (local time)."""
-    start = month.replace(day=1)
-    nxt = (start.replace(year=start.year + 1, month=1) if start.month == 12
-           else start.replace(month=start.month + 1))
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(nxt, time.min), tz))
 
 
 def _url(name: str, pk: int) -> str:
@@ -140,11 +132,10 @@ def collect(month: date, user_ids: list[int], *, now: datetime | None = None
             f"{timezone.localtime(d['closed_at']):%m-%d %H:%M}",
             _url("billing:dailyclose_detail", d["id"]), d["closed_at"]))
 
-    # faults they owned that were not fixed within 12 hours
+    # faults they owned that were not fixed within 12 hours (the reports' definition)
     for f in (Fault.objects.filter(owner_id__in=ids, due_at__gte=start, due_at__lt=end)
               .exclude(state=FaultState.CANCELLED)
-              .filter(Q(first_fixed_at__gt=F("due_at"))
-                      | Q(first_fixed_at__isnull=True, due_at__lt=cutoff))
+              .filter(tickets_reports.fault_late(cutoff))
               .values("id", "mark", "owner_id", "due_at", "first_fixed_at")):
         people[f["owner_id"]].add(Fact(
             k.OVERDUE_FAULTS, f"{f['mark']}-{f['id']:05d}",

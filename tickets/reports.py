@@ -62,11 +62,20 @@ from tickets.models.workorders import (
     WorkOrder,
     WorkOrderCallback,
     WorkOrderState,
+    order_overdue,
 )
 
 # Satisfied answers for the satisfaction rate (客户咨询满意率 ≥ 90%, seed 002).
 SATISFIED = [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED]
 SATISFACTION_TARGET = 90
+
+
+def satisfied_share(*distributions: dict[str, int]) -> tuple[int, int]:
+    """``(satisfied answers, all answers)`` of answer distributions (``{level: count}``),
+    "satisfied" being :data:`SATISFIED`: the satisfaction rate of the reports, the
+    trend and the manager's tables is ``rate(*satisfied_share(...))``."""
+    satisfied = sum(levels.get(level, 0) for levels in distributions for level in SATISFIED)
+    return satisfied, sum(sum(levels.values()) for levels in distributions)
 
 
 def rate(part: int | None, whole: int | None) -> float | None:
@@ -132,7 +141,7 @@ def order_figures_periods(user, *, periods: Periods, now: datetime | None = None
             dispatched=Count("pk", filter=Q(dispatched_at__isnull=False)),
             returned=Count("pk", filter=Q(slip_received_at__isnull=False)),
             awaiting_dispatch=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
-            overdue=Count("pk", filter=Q(state=WorkOrderState.DISPATCHED, due_at__lt=now)),
+            overdue=Count("pk", filter=order_overdue(now)),
             cancelled=Count("pk", filter=Q(state=WorkOrderState.CANCELLED)),
         ), len(periods))
     # Through the callback's order index (``wocallback_order``, with the result), joined to
@@ -162,8 +171,7 @@ def order_today(user, *, day_start: datetime, now: datetime | None = None) -> di
         .values("service_point").order_by().annotate(
             opened_today=Count("pk", filter=Q(accepted_at__gte=day_start)),
             awaiting_dispatch_now=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
-            overdue_now=Count("pk", filter=Q(state=WorkOrderState.DISPATCHED,
-                                             due_at__lt=now)),
+            overdue_now=Count("pk", filter=order_overdue(now)),
         ))
     dispatched = (DispatchLine.objects
                   .filter(dispatch__dispatched_at__gte=day_start,
@@ -178,7 +186,8 @@ def order_today(user, *, day_start: datetime, now: datetime | None = None) -> di
 # --- faults -------------------------------------------------------------------------------
 
 
-def _fault_cohort(user, start: datetime, end: datetime):
+def fault_cohort(user, start: datetime, end: datetime):
+    """The faults reported in [start, end), cancelled ones left out."""
     return (Fault.objects.restrict(user).filter(reported_at__gte=start, reported_at__lt=end)
             .exclude(state=FaultState.CANCELLED))
 
@@ -188,8 +197,16 @@ def _fault_cohort(user, start: datetime, end: datetime):
 FAULT_ON_TIME = Q(first_fixed_at__isnull=False, first_fixed_at__lte=F("due_at"))
 
 
-def _fault_late(now: datetime) -> Q:
+def fault_late(now: datetime) -> Q:
+    """Not fixed within 12 hours: the first ✓ came after the deadline, or none yet and the
+    deadline has passed by ``now`` (the call desk's statistics, the reports, the fault
+    list's filter and the scorecard's evidence all count with this)."""
     return Q(first_fixed_at__gt=F("due_at")) | Q(first_fixed_at__isnull=True, due_at__lt=now)
+
+
+def fault_overdue_now(now: datetime) -> Q:
+    """Open and past the 12 hours at ``now`` (through the partial index fault_repair_due)."""
+    return Q(state__in=REPAIR_STATES, due_at__lt=now)
 
 
 def fault_figures(user, *, start: datetime, end: datetime, now: datetime | None = None) -> dict:
@@ -213,7 +230,7 @@ def fault_figures_periods(user, *, periods: Periods, now: datetime | None = None
     return split_periods(cohort.values("period", "service_point").order_by().annotate(
         reported=Count("pk"),
         on_time=Count("pk", filter=FAULT_ON_TIME),
-        late=Count("pk", filter=_fault_late(now)),
+        late=Count("pk", filter=fault_late(now)),
         still_open=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
         closed=Count("pk", filter=Q(state=FaultState.CLOSED)),
         callbacks=passed + Sum("failed_callbacks", default=0),
@@ -231,7 +248,7 @@ def fault_live(user, *, day_start: datetime, now: datetime | None = None) -> dic
         faults.filter(Q(state__in=OPEN_FAULT_STATES) | Q(reported_at__gte=day_start))
         .values("service_point").order_by().annotate(
             open_now=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
-            overdue_now=Count("pk", filter=Q(state__in=REPAIR_STATES, due_at__lt=now)),
+            overdue_now=Count("pk", filter=fault_overdue_now(now)),
             reported_today=Count("pk", filter=Q(reported_at__gte=day_start)
                                  & ~Q(state=FaultState.CANCELLED)),
         ))
@@ -241,20 +258,20 @@ def faults_by_day(user, *, start: datetime, end: datetime,
                   now: datetime | None = None) -> list[dict]:
     """``[{"day", "reported", "on_time"}]`` for each local day with a fault (one query)."""
     now = now or timezone.now()
-    return list(_fault_cohort(user, start, end)
+    return list(fault_cohort(user, start, end)
                 .annotate(day=TruncDate("reported_at", tzinfo=timezone.get_current_timezone()))
                 .values("day").order_by("day")
                 .annotate(reported=Count("pk"), on_time=Count("pk", filter=FAULT_ON_TIME),
-                          late=Count("pk", filter=_fault_late(now))))
+                          late=Count("pk", filter=fault_late(now))))
 
 
 def fault_causes(user, *, start: datetime, end: datetime,
                  now: datetime | None = None) -> list[dict]:
     """``[{"cause", "cause__name", "total", "late"}]`` biggest first (one query)."""
     now = now or timezone.now()
-    return list(_fault_cohort(user, start, end).filter(cause__isnull=False)
+    return list(fault_cohort(user, start, end).filter(cause__isnull=False)
                 .values("cause", "cause__name")
-                .annotate(total=Count("pk"), late=Count("pk", filter=_fault_late(now)))
+                .annotate(total=Count("pk"), late=Count("pk", filter=fault_late(now)))
                 .order_by("-total", "cause__name"))
 
 
@@ -263,7 +280,7 @@ def repeat_fault_premises(user, *, start: datetime, end: datetime,
     """Premises with more than one fault reported in [start, end), most first (2 queries):
     ``[{"premises", "service_point", "service_point__name", "building", "unit", "room",
     "total"}]``."""
-    top = list(_fault_cohort(user, start, end).filter(premises__isnull=False)
+    top = list(fault_cohort(user, start, end).filter(premises__isnull=False)
                .values("premises").annotate(total=Count("pk")).filter(total__gt=1)
                .order_by("-total", "premises")[:limit])
     if not top:
@@ -280,14 +297,16 @@ def repeat_fault_premises(user, *, start: datetime, end: datetime,
 # --- complaints ---------------------------------------------------------------------------
 
 
-def _complaint_cohort(user, start: datetime, end: datetime):
-    # A merged complaint counts once, in its primary (with the number of complainants).
+def complaint_cohort(user, start: datetime, end: datetime):
+    """The complaints received in [start, end): a merged complaint counts once, in its
+    primary (with the number of complainants)."""
     return (Complaint.objects.restrict(user)
             .filter(received_at__gte=start, received_at__lt=end)
             .exclude(state=ComplaintState.MERGED))
 
 
-def _complaint_past_clock(now: datetime) -> Q:
+def complaint_past_clock(now: datetime) -> Q:
+    """Open complaints whose contact, answer or callback deadline has passed at ``now``."""
     return (Q(state=ComplaintState.RECEIVED, contact_due__lt=now)
             | Q(state__in=[ComplaintState.RECEIVED, ComplaintState.CONTACTED],
                 answer_due__lt=now)
@@ -301,7 +320,7 @@ def complaint_live(user, *, now: datetime | None = None) -> dict:
     return _by_point(Complaint.objects.restrict(user).filter(state__in=OPEN_COMPLAINT_STATES)
                      .values("service_point").order_by().annotate(
                          open_now=Count("pk"),
-                         past_clock_now=Count("pk", filter=_complaint_past_clock(now))))
+                         past_clock_now=Count("pk", filter=complaint_past_clock(now))))
 
 
 def complaint_figures(user, *, start: datetime, end: datetime,
@@ -356,7 +375,7 @@ def complaint_figures_periods(user, *, periods: Periods,
 def complaint_root_causes(user, *, start: datetime, end: datetime) -> list[dict]:
     """``[{"root_cause", "root_cause__name", "total", "complainants", "substantiated"}]``,
     biggest first; ``root_cause`` None: not yet investigated (one query)."""
-    return list(_complaint_cohort(user, start, end)
+    return list(complaint_cohort(user, start, end)
                 .values("root_cause", "root_cause__name")
                 .annotate(total=Count("pk"), complainants=Sum("complainant_count"),
                           substantiated=Count("pk", filter=Q(substantiated=True)))
@@ -481,9 +500,7 @@ def trend_from_months(by_month: dict[date, dict[str, dict]], *, months: int,
     trend = []
     month = first
     while len(trend) < months:
-        sources = by_month.get(month, {}).values()
-        total = sum(sum(levels.values()) for levels in sources)
-        satisfied = sum(levels.get(level, 0) for levels in sources for level in SATISFIED)
+        satisfied, total = satisfied_share(*by_month.get(month, {}).values())
         trend.append({"month": month, "satisfied": satisfied, "total": total,
                       "rate": rate(satisfied, total)})
         month = (month + timedelta(days=32)).replace(day=1)

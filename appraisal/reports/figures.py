@@ -336,10 +336,8 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
     satisfaction = [{source.key: by_month.get(p.first, {}).get(source.key, {})
                      for source in tickets_reports.satisfaction_sources()} for p in periods]
     for total, dist in zip(totals, satisfaction, strict=True):
-        answers = sum(sum(levels.values()) for levels in dist.values())
-        satisfied = sum(levels.get(level, 0) for levels in dist.values()
-                        for level in tickets_reports.SATISFIED)
-        total["satisfaction_rate"] = tickets_reports.rate(satisfied, answers)
+        total["satisfaction_rate"] = tickets_reports.rate(
+            *tickets_reports.satisfied_share(*dist.values()))
     figures = [*MONTH_FIGURES[:16], Figure(
         "satisfaction", _("Satisfied customers (target 90%)"),
         lambda row: row.get("satisfaction_rate"), None, kind="rate",

@@ -115,8 +115,7 @@ def satisfaction_rows(report: figures.MonthlyReport) -> list[dict]:
         counts = [figures.Cell(levels.get(level, 0),
                                figures.link(url_name, satisfaction=level, **dates))
                   for level, _label in Satisfaction.choices]
-        total = sum(levels.values())
-        satisfied = sum(levels.get(level, 0) for level in figures.tickets_reports.SATISFIED)
+        satisfied, total = figures.tickets_reports.satisfied_share(levels)
         rate = figures.tickets_reports.rate(satisfied, total)
         rows.append({"label": label, "counts": counts, "total": total,
                      "rate": figures.Cell(rate, kind="rate", alert=rate is not None and rate

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,6 @@ from servicedesk.models import ServicePoint
 from tickets.models.calldesk import (
     OPEN_COMPLAINT_STATES,
     OPEN_FAULT_STATES,
-    REPAIR_STATES,
     CarrierDesk,
     Complaint,
     ComplaintKind,
@@ -29,6 +28,12 @@ from tickets.models.calldesk import (
     InquiryState,
     MaintenanceOffice,
     Satisfaction,
+)
+from tickets.reports import (
+    FAULT_ON_TIME,
+    complaint_past_clock,
+    fault_late,
+    fault_overdue_now,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -118,16 +123,14 @@ class FaultFilterSet(_DateRangeMixin, _ScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if value:  # the partial index fault_repair_due
-            return queryset.filter(state__in=REPAIR_STATES, due_at__lt=timezone.now())
+            return queryset.filter(fault_overdue_now(timezone.now()))
         return queryset
 
     def filter_deadline(self, queryset, name, value):
         """As tickets.reports counts it: the first ✓ against the report's 12 hours."""
-        on_time = Q(first_fixed_at__isnull=False, first_fixed_at__lte=F("due_at"))
         if value == "on_time":
-            return queryset.filter(on_time)
-        return queryset.filter(Q(first_fixed_at__gt=F("due_at"))
-                               | Q(first_fixed_at__isnull=True, due_at__lt=timezone.now()))
+            return queryset.filter(FAULT_ON_TIME)
+        return queryset.filter(fault_late(timezone.now()))
 
     def search(self, queryset, name, value):
         return _number_or_phone(queryset, value, ["contact_phone", "service_number"],
@@ -160,12 +163,7 @@ class ComplaintFilterSet(_DateRangeMixin, _ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        now = timezone.now()
-        return queryset.filter(
-            Q(state=ComplaintState.RECEIVED, contact_due__lt=now)
-            | Q(state__in=[ComplaintState.RECEIVED, ComplaintState.CONTACTED],
-                answer_due__lt=now)
-            | Q(state=ComplaintState.HANDLED, callback_due__lt=now))
+        return queryset.filter(complaint_past_clock(timezone.now()))
 
     def search(self, queryset, name, value):
         return _number_or_phone(queryset, value, ["complainant_phone"])

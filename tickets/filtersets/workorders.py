@@ -20,6 +20,7 @@ from tickets.models.workorders import (
     WorkOrderSatisfaction,
     WorkOrderSource,
     WorkOrderState,
+    order_overdue,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -81,7 +82,7 @@ class WorkOrderFilterSet(_Scoped):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(state=WorkOrderState.DISPATCHED, due_at__lt=timezone.now())
+        overdue = order_overdue(timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset, name, value):

@@ -118,6 +118,12 @@ class CarrierOrderBatch(models.Model):
         return reverse("tickets:carrierbatch_detail", args=[self.pk])
 
 
+def order_overdue(now) -> Q:
+    """Dispatched and not returned within the install time limit at ``now``: the one
+    definition the clerk's home, the reports and the order list's filter count with."""
+    return Q(state=WorkOrderState.DISPATCHED, due_at__lt=now)
+
+
 class WorkOrderQuerySet(RestrictedQuerySet):
     def restrict(self, user):
         # Installers see the work dispatched to them, at whichever compound it is.
@@ -130,7 +136,7 @@ class WorkOrderQuerySet(RestrictedQuerySet):
 
     def overdue(self, now=None):
         """Dispatched and not returned within the install time limit."""
-        return self.filter(state=WorkOrderState.DISPATCHED, due_at__lt=now or timezone.now())
+        return self.filter(order_overdue(now or timezone.now()))
 
 
 @audited()

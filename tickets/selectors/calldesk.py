@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import BroadbandAccount, LandlineAccount, Premises, Subscriber
 from servicedesk.models import ServicePoint
 from servicedesk.timeline import TimelineEntry
+from tickets import reports
 from tickets.models.calldesk import (
     OPEN_COMPLAINT_STATES,
     OPEN_FAULT_STATES,
@@ -33,6 +34,7 @@ from tickets.models.calldesk import (
     InquiryState,
     Satisfaction,
 )
+from tickets.reports import complaint_past_clock, fault_overdue_now
 
 QUEUE_LIMIT = 25
 
@@ -90,19 +92,12 @@ def fault_state_counts(user, now: datetime) -> list[StateCount]:
     rows = (Fault.objects.restrict(user).filter(state__in=OPEN_FAULT_STATES)
             .values("state")
             .annotate(n=Count("pk"),
-                      late=Count("pk", filter=Q(state__in=REPAIR_STATES, due_at__lt=now)))
+                      late=Count("pk", filter=fault_overdue_now(now)))
             .order_by())
     found = {row["state"]: row for row in rows}
     return [StateCount(state, FaultState(state).label, found.get(state, {}).get("n", 0),
                        found.get(state, {}).get("late", 0))
             for state in OPEN_FAULT_STATES]
-
-
-def _complaint_late(now: datetime) -> Q:
-    return (Q(state=ComplaintState.RECEIVED, contact_due__lt=now)
-            | Q(state__in=[ComplaintState.RECEIVED, ComplaintState.CONTACTED],
-                answer_due__lt=now)
-            | Q(state=ComplaintState.HANDLED, callback_due__lt=now))
 
 
 def open_complaints_by_clock(user) -> QuerySet:
@@ -128,7 +123,7 @@ def desk_queue(user, *, now: datetime | None = None, limit: int = QUEUE_LIMIT) -
                    .filter(state=FaultState.REPLY_OWED).order_by("called_back_at", "pk")[:limit])
     complaint_rows = (Complaint.objects.restrict(user).filter(state__in=OPEN_COMPLAINT_STATES)
                       .values("state")
-                      .annotate(n=Count("pk"), late=Count("pk", filter=_complaint_late(now)))
+                      .annotate(n=Count("pk"), late=Count("pk", filter=complaint_past_clock(now)))
                       .order_by())
     found = {row["state"]: row for row in complaint_rows}
     complaint_counts = [
@@ -318,18 +313,15 @@ def calldesk_statistics(user, month: date, *, now: datetime | None = None
     complaints by root cause, each merged group counted once with its complainants."""
     now = now or timezone.now()
     start, end = month_bounds(month)
-    faults = (Fault.objects.restrict(user).filter(reported_at__gte=start, reported_at__lt=end)
-              .exclude(state=FaultState.CANCELLED))
-    on_time = Q(first_fixed_at__isnull=False, first_fixed_at__lte=F("due_at"))
-    late = (Q(first_fixed_at__gt=F("due_at"))
-            | Q(first_fixed_at__isnull=True, due_at__lt=now))
+    # The same cohorts and the same clock as the manager's reports (tickets.reports).
+    faults = reports.fault_cohort(user, start, end)
+    on_time, late = reports.FAULT_ON_TIME, reports.fault_late(now)
     totals = faults.aggregate(
         total=Count("pk"), on_time=Count("pk", filter=on_time), late=Count("pk", filter=late),
         closed=Count("pk", filter=Q(state=FaultState.CLOSED)),
         failed_callbacks=Sum("failed_callbacks", default=0),
     )
-    totals["on_time_rate"] = (round(100 * totals["on_time"] / totals["total"], 1)
-                              if totals["total"] else None)
+    totals["on_time_rate"] = reports.rate(totals["on_time"], totals["total"])
     by_mark = list(faults.values("mark").annotate(
         total=Count("pk"), on_time=Count("pk", filter=on_time), late=Count("pk", filter=late),
     ).order_by("mark"))
@@ -339,9 +331,7 @@ def calldesk_statistics(user, month: date, *, now: datetime | None = None
     satisfaction = sorted(faults.exclude(satisfaction="").values("satisfaction")
                           .annotate(total=Count("pk")).order_by(),
                           key=lambda row: order.get(row["satisfaction"], 99))
-    complaints = (Complaint.objects.restrict(user)
-                  .filter(received_at__gte=start, received_at__lt=end)
-                  .exclude(state=ComplaintState.MERGED))
+    complaints = reports.complaint_cohort(user, start, end)
     complaint_totals = complaints.aggregate(
         total=Count("pk"), complainants=Sum("complainant_count", default=0),
         substantiated=Count("pk", filter=Q(substantiated=True)),
@@ -378,8 +368,7 @@ def calldesk_evidence(user, month: date) -> dict[str, int]:
                                     reported_at__lt=end).exclude(state=FaultState.CANCELLED)
     counts = received.aggregate(
         received=Count("pk"),
-        late=Count("pk", filter=Q(first_fixed_at__gt=F("due_at"))
-                   | Q(first_fixed_at__isnull=True, due_at__lt=min(end, timezone.now()))),
+        late=Count("pk", filter=reports.fault_late(min(end, timezone.now()))),
     )
     counts["callbacks"] = FaultCallback.objects.filter(by=user, at__gte=start,
                                                        at__lt=end).count()
