@@ -6,6 +6,9 @@ from servicedesk.roles import Role, sync_role_groups
 from tests.browser.report import pytest_terminal_summary  # noqa: F401  (skipped-browser banner)
 from tests.factories import UserFactory
 
+# Tariff fixtures (tariffs, own, annual_plan, plans, carriers…) shared by several folders.
+pytest_plugins = ["tests.fixtures.register"]
+
 
 def pytest_configure(config):
     """Hash test passwords with a fast hasher: PBKDF2 costs ~0.5 s a user on 2 cores."""

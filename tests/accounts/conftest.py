@@ -1,69 +1,12 @@
-"""Fixtures of the register: tariffs, subscribers and accounts made through the services."""
+"""Fixtures of the register: subscribers and accounts made through the services (the
+tariff fixtures and ``valid_id_number`` come from tests/fixtures/register.py)."""
 
 from datetime import date
 
 import pytest
-from django.core.management import call_command
-from stdnum.cn import ric
 
 from accounts import services
-from accounts.models import AddOn, BroadbandPlan, Carrier, LandlinePlan
-
-
-def valid_id_number(n: int = 1, born: str = "19800101") -> str:
-    """A resident ID number with a correct check digit (Xi'an 610102)."""
-    body = f"610102{born}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-@pytest.fixture
-def tariffs(db):
-    call_command("loaddata", "tariffs", verbosity=0)
-
-
-@pytest.fixture
-def own(tariffs):
-    return Carrier.objects.get(code="own")
-
-
-@pytest.fixture
-def telecom(tariffs):
-    return Carrier.objects.get(code="telecom")
-
-
-@pytest.fixture
-def unicom(tariffs):
-    return Carrier.objects.get(code="unicom")
-
-
-@pytest.fixture
-def monthly_plan(tariffs):
-    return BroadbandPlan.objects.get(name="自营10M包月")
-
-
-@pytest.fixture
-def annual_plan(tariffs):
-    return BroadbandPlan.objects.get(name="自营20M包年")
-
-
-@pytest.fixture
-def annual_plan_50m(tariffs):
-    return BroadbandPlan.objects.get(name="自营50M包年")
-
-
-@pytest.fixture
-def package_plan(tariffs):
-    return BroadbandPlan.objects.get(term="package")
-
-
-@pytest.fixture
-def default_ll_plan(tariffs):
-    return LandlinePlan.objects.get(is_default=True)
-
-
-@pytest.fixture
-def caller_id(tariffs):
-    return AddOn.objects.get(code="clip")
+from tests.fixtures.register import valid_id_number
 
 
 @pytest.fixture

@@ -1,23 +1,16 @@
-"""Fixtures of the landline ledger: tariffs, lines made through the register's services."""
+"""Fixtures of the landline ledger: lines made through the register's services."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.db import connection
-from stdnum.cn import ric
 
 from accounts import services as accounts_services
-from accounts.models import AddOn, BroadbandPlan, Carrier, LandlinePlan, Premises
-from tests.counter.conftest import books, tariffs  # noqa: F401  (fixtures)
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: str, hm: str = "10:00") -> datetime:
-    return datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=SHANGHAI)
+from accounts.models import BroadbandPlan, Premises
+from tests.counter.conftest import at, books  # noqa: F401  (helper, fixture)
+from tests.fixtures.register import valid_id_number
 
 
 def check_deferred() -> None:
@@ -25,21 +18,6 @@ def check_deferred() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@pytest.fixture
-def plans(tariffs):  # noqa: F811
-    return {plan.name: plan for plan in LandlinePlan.objects.all()}
-
-
-@pytest.fixture
-def carriers(tariffs):  # noqa: F811
-    return {carrier.code: carrier for carrier in Carrier.objects.all()}
-
-
-@pytest.fixture
-def add_ons(tariffs):  # noqa: F811
-    return {add_on.code: add_on for add_on in AddOn.objects.all()}
 
 
 @pytest.fixture
@@ -52,11 +30,10 @@ def make_line(clerk, xinyuan, carriers, plans):
              add_ons=(), bundled_with=None, active=True, service_point=None):
         counter["n"] += 1
         n = counter["n"]
-        body = f"61010219800101{n:03d}"
         point = service_point or xinyuan
         subscriber = accounts_services.subscriber_create(
             user=None, kind="person", name=f"测试{n}", service_point=point,
-            building=3, unit=1, room=100 + n, id_number=body + ric.calc_check_digit(body + "0"),
+            building=3, unit=1, room=100 + n, id_number=valid_id_number(n),
             mobile="13912345678")
         premises = bundled_with.premises if bundled_with else subscriber.home
         line = accounts_services.landline_account_open(
@@ -71,12 +48,11 @@ def make_line(clerk, xinyuan, carriers, plans):
 
 
 @pytest.fixture
-def package_broadband(clerk, xinyuan, tariffs):  # noqa: F811
+def package_broadband(clerk, xinyuan, tariffs):
     """An active package broadband (20.00 call credit a month) expiring 2026-12-15."""
     subscriber = accounts_services.subscriber_create(
         user=None, kind="person", name="套餐用户", service_point=xinyuan, building=5, unit=1,
-        room=101, id_number="610102198001019991"[:17] + ric.calc_check_digit(
-            "61010219800101999" + "0"), mobile="13900000000")
+        room=101, id_number=valid_id_number(999), mobile="13900000000")
     plan = BroadbandPlan.objects.get(term="package")
     account = accounts_services.broadband_account_open(
         user=clerk, subscriber=subscriber, premises=Premises.objects.get(pk=subscriber.home_id),

@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from stdnum.cn import ric
 
 from accounts import services as accounts_services
 from accounts.models import BroadbandPlan, Carrier, LandlinePlan
 from servicedesk.models import ServicePoint
 from servicedesk.roles import Role
 from tests.factories import UserFactory
+from tests.fixtures.register import valid_id_number
 from tickets.models import (
     ComplaintRootCause,
     FaultCause,
@@ -25,11 +25,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def sh(*args) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
-
-
-def id_number(n: int) -> str:
-    body = f"61010219800101{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 @pytest.fixture
@@ -76,7 +71,7 @@ def make_customer(reference, clerk, other_clerk):
         user = clerk if point == "dw" else other_clerk if point == "qj" else None
         subscriber = accounts_services.subscriber_create(
             user=user, kind="person", name=name, service_point=service_point,
-            id_number=id_number(counter["n"] + room), building=building, unit=unit, room=room,
+            id_number=valid_id_number(counter["n"] + room), building=building, unit=unit, room=room,
             mobile=mobile)
         plan = BroadbandPlan.objects.filter(carrier__code=carrier, is_active=True).first() \
             or BroadbandPlan.objects.filter(carrier__code="own").first()

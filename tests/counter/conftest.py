@@ -1,4 +1,4 @@
-"""Fixtures of the counter: tariffs, open receipt books, and orders made through the services."""
+"""Fixtures of the counter: open receipt books, and orders made through the services."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
-from stdnum.cn import ric
 
-from accounts.models import AddOn, BroadbandPlan, Carrier, LandlinePlan
 from billing import services as billing
+from tests.fixtures.register import valid_id_number
 from tickets.services import workorders as wo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,53 +22,8 @@ def at(day: str, hm: str = "10:00") -> datetime:
 
 
 def id_number(n: int) -> str:
-    body = f"610113198506{(n % 28) + 1:02d}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-@pytest.fixture
-def tariffs(db):
-    call_command("loaddata", "tariffs", verbosity=0)
-
-
-@pytest.fixture
-def own(tariffs):
-    return Carrier.objects.get(code="own")
-
-
-@pytest.fixture
-def telecom(tariffs):
-    return Carrier.objects.get(code="telecom")
-
-
-@pytest.fixture
-def unicom(tariffs):
-    return Carrier.objects.get(code="unicom")
-
-
-@pytest.fixture
-def annual_plan(tariffs):
-    return BroadbandPlan.objects.get(name="自营20M包年")
-
-
-@pytest.fixture
-def monthly_plan(tariffs):
-    return BroadbandPlan.objects.get(name="自营10M包月")
-
-
-@pytest.fixture
-def package_plan(tariffs):
-    return BroadbandPlan.objects.get(term="package")
-
-
-@pytest.fixture
-def default_ll_plan(tariffs):
-    return LandlinePlan.objects.get(is_default=True)
-
-
-@pytest.fixture
-def caller_id(tariffs):
-    return AddOn.objects.get(code="clip")
+    """Not the register's ``valid_id_number(n)``: 长安区 610113, born on a June day."""
+    return valid_id_number(n, born=f"198506{(n % 28) + 1:02d}", region="610113")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from stdnum.cn import ric
 
 from accounts.models import (
     BroadbandAccount,
@@ -27,6 +26,7 @@ from accounts.models import (
     Subscriber,
 )
 from billing.models import DailyClose, Receipt, ReceiptBook, ReceiptLine
+from tests.fixtures.register import valid_id_number
 from tickets.models import (
     CarrierDesk,
     Complaint,
@@ -49,11 +49,6 @@ TODAY = NOW.date()
 MONTH = date(2026, 11, 1)
 
 
-def id_number(n: int) -> str:
-    body = f"61010219800101{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
 def at(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SH)
 
@@ -71,7 +66,7 @@ def month_data(xinyuan, qujiang, clerk, other_clerk, agent, installer, manager):
     def customer(point, room, name, expires_on, state="active"):
         premises = Premises.objects.create(service_point=point, building=1, unit=1, room=room)
         subscriber = Subscriber.objects.create(name=name, service_point=point, home=premises,
-                                               id_number=id_number(room),
+                                               id_number=valid_id_number(room),
                                                mobile=f"1391234{room:04d}")
         account = BroadbandAccount.objects.create(
             subscriber=subscriber, premises=premises, service_point=point, carrier=own,
