@@ -57,9 +57,13 @@ def _fmt(bar) -> str:
     return f"{int(value):,}"
 
 
-def _link(href: str, inner: str) -> str:
+def _link(href: str, inner: str, name: str = "") -> str:
+    """``inner`` as a link; ``name`` is what a screen reader says for it (the mark's
+    category and value, as a bar's label is printed outside its link)."""
     if not href:
         return inner
+    if name:
+        return format_html('<a href="{}" aria-label="{}">', href, name) + inner + "</a>"
     return format_html('<a href="{}">', href) + inner + "</a>"
 
 
@@ -71,11 +75,17 @@ def _text(x, y, text, *, anchor="start", size=11, fill="#212529", weight="normal
         f"{x:.1f}", f"{y:.1f}", anchor, size, FONT, fill, weight, cls, text)
 
 
-def _svg(width: int, height: int, title: str, body: list[str], cls: str) -> SafeString:
+def _svg(width: int, height: int, title: str, body: list[str], cls: str,
+         links: bool = False) -> SafeString:
+    """The chart: ``role="img"`` when it is only a picture; a chart whose marks are links
+    is a labelled ``group`` instead, because an image's children are presentational and
+    a link inside one is out of reach of keyboard and screen reader (axe's
+    nested-interactive)."""
     head = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" role="img" aria-label="{t}" class="sd-chart {c}">'
-        "<title>{t}</title>", w=width, h=height, t=title, c=cls)
+        'preserveAspectRatio="xMinYMin meet" role="{r}" aria-label="{t}" class="sd-chart {c}">'
+        "<title>{t}</title>", w=width, h=height, t=title, c=cls,
+        r="group" if links else "img")
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 (parts escaped above)
 
 
@@ -101,8 +111,9 @@ def bar_chart(bars: Sequence[Bar], *, title: str, empty: str = "—", width: int
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" class="bar"/>',
             label_width, f"{y + 3:.1f}", f"{max(length, 1):.1f}", row - 7, colour)
         body.append(_link(bar.href, mark + _text(label_width + length + 5, y + 15, _fmt(bar),
-                                                 weight="bold", cls="value")))
-    return _svg(width, height, title, body, "sd-chart-bars")
+                                                 weight="bold", cls="value"),
+                          f"{bar.label}: {_fmt(bar)}"))
+    return _svg(width, height, title, body, "sd-chart-bars", any(b.href for b in bars))
 
 
 def column_chart(columns: Sequence[Bar], *, title: str, rates: Sequence[float | None] = (),
@@ -133,7 +144,7 @@ def column_chart(columns: Sequence[Bar], *, title: str, rates: Sequence[float | 
         if column.value and step >= 14:
             mark += _text(x + step / 2, top + plot_h - h - 2, _fmt(column), anchor="middle",
                           size=8, cls="value")
-        body.append(_link(column.href, mark))
+        body.append(_link(column.href, mark, f"{column.label}: {_fmt(column)}"))
         if i % label_every == 0:
             body.append(_text(x + step / 2, height - 10, column.label, anchor="middle", size=9))
     if rates:
@@ -160,7 +171,8 @@ def column_chart(columns: Sequence[Bar], *, title: str, rates: Sequence[float | 
             '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" class="line"/>',
             " ".join(f"{x:.1f},{y:.1f}" for x, y in seg), GREEN)
             for seg in segments if len(seg) > 1)
-    return _svg(width, height, title, body, "sd-chart-columns")
+    return _svg(width, height, title, body, "sd-chart-columns",
+                any(c.href for c in columns))
 
 
 def line_chart(points: Sequence[Point], *, title: str, target: float | None = None,
@@ -206,12 +218,13 @@ def line_chart(points: Sequence[Point], *, title: str, target: float | None = No
         mark = format_html('<circle cx="{}" cy="{}" r="3" fill="{}" class="dot"/>',
                            f"{x:.1f}", f"{y:.1f}", BLUE)
         mark += _text(x, y - 6, _fmt(point), anchor="middle", size=8, cls="value")
-        body.append(_link(point.href, mark))
+        body.append(_link(point.href, mark, f"{point.label}: {_fmt(point)}"))
     if segment:
         segments.append(segment)
     lines = [format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2" '
                          'class="line"/>', " ".join(s), BLUE) for s in segments if len(s) > 1]
-    return _svg(width, height, title, lines + body, "sd-chart-line")
+    return _svg(width, height, title, lines + body, "sd-chart-line",
+                any(p.href for p in points))
 
 
 __all__ = ["Bar", "Point", "bar_chart", "column_chart", "line_chart"]
