@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +26,7 @@ from accounts.models import (
     LandlinePlan,
     Subscriber,
 )
+from servicedesk.forms import add_service_errors
 from servicedesk.views.generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -35,19 +36,6 @@ from servicedesk.views.generic import (
 
 # Service errors on model fields the forms call differently.
 FIELD_ALIASES = {"home": "building", "premises": "building"}
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field where the form has one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = FIELD_ALIASES.get(name, name)
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        if target and form.fields[target].disabled:
-            target = None
-        form.add_error(target, errors)
 
 
 class NoStoreMixin:
@@ -75,7 +63,7 @@ class ServiceEditView(ObjectEditView):
             with transaction.atomic():
                 self.object = self.run_service(form)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, FIELD_ALIASES)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
         return HttpResponseRedirect(self.get_success_url())
@@ -250,7 +238,7 @@ class AccountPasswordResetView(NoStoreMixin, RestrictedViewMixin, TemplateView):
                 context["new_password"] = services.account_password_change(
                     user=request.user, account=account, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_service_errors(form, exc, FIELD_ALIASES)
         return self.render_to_response(self.get_context_data(**context))
 
 

@@ -43,18 +43,11 @@ from appraisal.tables import (
     ScorecardTable,
     TemplateTable,
 )
+from servicedesk.forms import add_service_errors
 from servicedesk.models import User
 from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.roles import Role
 from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def parse_month(value: str | None, default: date) -> date:
@@ -197,7 +190,7 @@ class _ScorecardAction(RestrictedViewMixin, View):
                 messages.error(request, str(exc))
                 return HttpResponseRedirect(card.get_absolute_url())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(card.get_absolute_url())
@@ -361,7 +354,7 @@ class YearEndView(RestrictedViewMixin, TemplateView):
                 services.year_end_record(by=request.user, staff=person, year=year,
                                          **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Year-end total saved."))
                 return HttpResponseRedirect(
@@ -443,7 +436,7 @@ class ReviewCreateView(RestrictedViewMixin, TemplateView):
                         remarks=data["remarks"], rubric=self.get_rubric(),
                         calibrates=self.calibrating, **call)
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, _("Review saved: %(score)s points.")
                                      % {"score": review.final_score})
@@ -578,7 +571,7 @@ class RewardPenaltyCreateView(RestrictedViewMixin, TemplateView):
                 record = services.reward_penalty_record(recorder=request.user,
                                                         **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Recorded: %(number)s") % {"number": record.number})
                 return HttpResponseRedirect(record.get_absolute_url())
@@ -644,7 +637,7 @@ class TemplateEditView(RestrictedViewMixin, TemplateView):
                                          is_active=form.cleaned_data["is_active"],
                                          **form.changes())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Template saved. Scorecards already generated "
                                             "keep the version they were made with."))

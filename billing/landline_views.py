@@ -20,7 +20,7 @@ from django_tables2.export import TableExport
 from billing import cdr, forms, ledger, selectors, tables
 from billing.filtersets import CdrImportFilterSet, LowBalanceFilterSet
 from billing.models import CdrImport
-from billing.views import put_errors
+from servicedesk.forms import add_service_errors
 from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
 
@@ -78,7 +78,7 @@ class LandlineAdjustView(LandlineBillingView):
                     reason=form.cleaned_data["reason"],
                     idempotency_key=form.cleaned_data["idempotency_key"])
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Adjusted by ¥%(amount)s; balance ¥%(balance)s.")
                                  % {"amount": entry.amount, "balance": entry.balance_after})
@@ -193,7 +193,7 @@ class CdrUploadView(RestrictedViewMixin, TemplateView):
                 job = cdr.cdr_import_create(user=request.user, file_name=upload.name,
                                             data=upload.read())
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return HttpResponseRedirect(job.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,22 +23,10 @@ from django.views.generic import TemplateView
 from accounts.models import BroadbandAccount, BroadbandPlan, LandlineAccount
 from billing import filtersets, forms, rules, selectors, services, tables
 from billing.models import DailyClose, InvoiceRequest, Receipt, ReceiptBook
+from servicedesk.forms import add_service_errors
 from servicedesk.models import ServicePoint
 from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
-
-
-def put_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """A service's ValidationError on the form: on its field where the form has one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        if target and form.fields[target].widget.is_hidden:
-            target = None
-        form.add_error(target, errors)
 
 
 class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -117,7 +105,7 @@ class ReceiptVoidView(ReceiptDetailView):
                 services.receipt_void(user=request.user, receipt=self.object,
                                       reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Receipt %(number)s is void; its number stays "
                                             "used.") % {"number": self.object.number_display})
@@ -137,7 +125,7 @@ class InvoiceRequestView(ReceiptDetailView):
                 invoice = services.invoice_request(user=request.user, receipt=self.object,
                                                    **form.cleaned_data)
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Invoice requested: ready on %(date)s; the "
                                             "customer brings the receipt.")
@@ -213,7 +201,7 @@ class ReceiptBookOpenView(PermissionMixin, TemplateView):
             try:
                 book = services.receipt_book_open(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Receipt book %(book)s opened.") % {"book": book})
                 return redirect("billing:receiptbook_list")
@@ -244,7 +232,7 @@ class ReceiptBookCloseView(RestrictedViewMixin, TemplateView):
                 services.receipt_book_close(user=request.user, book=book,
                                             note=form.cleaned_data["note"])
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Receipt book %(book)s closed.") % {"book": book})
                 return redirect("billing:receiptbook_list")
@@ -282,7 +270,7 @@ class DailyCloseView(PermissionMixin, TemplateView):
             try:
                 close = services.daily_close(user=request.user, day=day, **form.cleaned_data)
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Day %(day)s closed.") % {"day": f"{day:%Y-%m-%d}"})
                 return redirect(close)
@@ -423,7 +411,7 @@ class CounterActionView(PermissionMixin, TemplateView):
             try:
                 target = self.perform(account, form)
             except ValidationError as exc:
-                put_errors(form, exc, self.aliases)
+                add_service_errors(form, exc, self.aliases)
             else:
                 return HttpResponseRedirect(target.get_absolute_url())
         return self.render_to_response(self.context(account, form), status=400)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from servicedesk.forms import add_service_errors
 from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views import StaffHomeView
 from servicedesk.views.generic import (
@@ -46,19 +47,6 @@ from tickets.models.calldesk import (
 from tickets.selectors import calldesk as selectors
 from tickets.services import calldesk as services
 from tickets.tables import calldesk as tables
-
-
-def add_service_errors(form, exc: ValidationError) -> bool:
-    """Put a service's field errors on the form; False when none of them is a field of it."""
-    if not hasattr(exc, "error_dict"):
-        return False
-    placed = False
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        form.add_error(target, errors)
-        placed = placed or target is not None
-    return placed
-
 
 # --- home pages and queues ----------------------------------------------------------------
 
@@ -328,8 +316,7 @@ class FaultReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             try:
                 fault = services.fault_report(user=request.user, subscriber=subscriber, **data)
             except ValidationError as exc:
-                if not add_service_errors(form, exc):
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _(
                     "%(number)s logged: due %(due)s. Tell the caller it will be handled "
@@ -548,8 +535,7 @@ class _IntakeView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             try:
                 obj = self.create(subscriber, form.cleaned_data)
             except ValidationError as exc:
-                if not add_service_errors(form, exc):
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, self.created_message(obj))
                 return HttpResponseRedirect(obj.get_absolute_url())

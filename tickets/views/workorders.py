@@ -30,7 +30,8 @@ from accounts.models import BroadbandAccount, LandlineAccount, Subscriber
 from accounts.services import subscriber_with_id_number
 from billing import selectors as billing_selectors
 from billing.services import Line
-from billing.views import CounterActionView, Preview, put_errors
+from billing.views import CounterActionView, Preview
+from servicedesk.forms import add_service_errors
 from servicedesk.models import ServicePoint
 from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views import StaffHomeView
@@ -180,7 +181,7 @@ class InstallOrderCreateView(InstallOrderMixin, TemplateView):
                 order = services.install_order_open(user=request.user, service_point=point,
                                                     **form.service_kwargs())
             except ValidationError as exc:
-                put_errors(form, exc, ALIASES)
+                add_service_errors(form, exc, ALIASES)
             else:
                 return redirect(reverse("tickets:workorder_detail", args=[order.pk]) + "?new=1")
         return self.page(form, status=400)
@@ -280,7 +281,7 @@ class WorkOrderActionView(RestrictedViewMixin, View):
                 if form is None:
                     messages.error(request, " ".join(exc.messages))
                     return redirect(order)
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, message)
                 return redirect(order)
@@ -387,7 +388,7 @@ class DispatchCreateView(PermissionMixin, TemplateView):
                     installer=data.get("installer"),
                     installer_name=data.get("installer_name") or "", note=data.get("note") or "")
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(n)d order(s) dispatched to %(who)s: print the "
                                             "dispatch log for their signature.")
@@ -465,7 +466,7 @@ class CarrierBatchCreateView(PermissionMixin, TemplateView):
                     carrier=form.cleaned_data["carrier"], orders=orders,
                     fax_ref=form.cleaned_data["fax_ref"], note=form.cleaned_data["note"])
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(n)d carrier order(s) registered: print the "
                                             "acknowledgement and fax it back.")
