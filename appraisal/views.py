@@ -45,9 +45,13 @@ from appraisal.tables import (
 )
 from servicedesk.forms import add_service_errors
 from servicedesk.models import User
-from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.roles import Role
-from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+from servicedesk.views.generic import (
+    ObjectDetailView,
+    ObjectListView,
+    PdfMixin,
+    RestrictedViewMixin,
+)
 
 
 def parse_month(value: str | None, default: date) -> date:
@@ -281,17 +285,17 @@ class ScorecardDecideView(_ScorecardAction):
         return _("Dispute decided; the scorecard is back with %(staff)s.") % {"staff": card.staff}
 
 
-class ScorecardPdfView(ObjectDetailView):
+class ScorecardPdfView(PdfMixin, ObjectDetailView):
     queryset = selectors.scorecard_for_page(Scorecard.objects.all())
+    pdf_template = "pdf/scorecard.html"
 
-    def render_to_response(self, context, **response_kwargs):
+    def get_pdf_context(self, context):
         card = self.object
-        pdf = render_pdf("pdf/scorecard.html", {
-            "card": card, "groups": selectors.lines_by_category(card),
-            "evidence": card.evidence.all(), "disputes": card.disputes.all(),
-            "printed_at": timezone.localtime(), "printed_by": self.request.user,
-        }, request=self.request)
-        return pdf_response(pdf, f"scorecard-{card.staff.username}-{card.month:%Y-%m}.pdf")
+        return {"card": card, "groups": selectors.lines_by_category(card),
+                "evidence": card.evidence.all(), "disputes": card.disputes.all()}
+
+    def get_pdf_filename(self):
+        return f"scorecard-{self.object.staff.username}-{self.object.month:%Y-%m}.pdf"
 
 
 # --- year end and trend ----------------------------------------------------------------------
@@ -583,13 +587,15 @@ class RewardPenaltyDetailView(ObjectDetailView):
     template_name = "appraisal/rewardpenalty_detail.html"
 
 
-class RewardPenaltyPdfView(ObjectDetailView):
+class RewardPenaltyPdfView(PdfMixin, ObjectDetailView):
     queryset = RewardPenalty.objects.select_related("person", "recorder")
+    pdf_template = "pdf/reward_penalty.html"
 
-    def render_to_response(self, context, **response_kwargs):
-        pdf = render_pdf("pdf/reward_penalty.html", {"record": self.object},
-                         request=self.request)
-        return pdf_response(pdf, f"reward-penalty-{self.object.number}.pdf")
+    def get_pdf_context(self, context):
+        return {"record": self.object}
+
+    def get_pdf_filename(self):
+        return f"reward-penalty-{self.object.number}.pdf"
 
 
 # --- templates ---------------------------------------------------------------------------------

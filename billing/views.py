@@ -22,11 +22,15 @@ from django.views.generic import TemplateView
 
 from accounts.models import BroadbandAccount, BroadbandPlan, LandlineAccount
 from billing import filtersets, forms, rules, selectors, services, tables
-from billing.models import DailyClose, InvoiceRequest, Receipt, ReceiptBook
+from billing.models import DailyClose, InvoiceRequest, ReceiptBook
 from servicedesk.forms import add_service_errors
 from servicedesk.models import ServicePoint
-from servicedesk.pdf import pdf_response, render_pdf
-from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+from servicedesk.views.generic import (
+    ObjectDetailView,
+    ObjectListView,
+    PdfMixin,
+    RestrictedViewMixin,
+)
 
 
 class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -70,25 +74,19 @@ class ReceiptDetailView(ObjectDetailView):
         return context
 
 
-def receipt_pdf_context(receipt: Receipt, request) -> dict:
-    return {
-        "receipt": receipt,
-        "lines": list(receipt.lines.all()),
-        "in_words": rules.amount_in_words(receipt.total),
-        "printed_at": timezone.localtime(),
-        "printed_by": request.user,
-    }
-
-
-class ReceiptPdfView(ObjectDetailView):
+class ReceiptPdfView(PdfMixin, ObjectDetailView):
     """The receipt as the customer gets it (A5 landscape), VOID-marked once voided."""
 
     queryset = selectors.receipts_for_display()
+    pdf_template = "pdf/receipt.html"
 
-    def render_to_response(self, context, **response_kwargs):
-        pdf = render_pdf("pdf/receipt.html", receipt_pdf_context(self.object, self.request),
-                         request=self.request)
-        return pdf_response(pdf, f"receipt-{self.object.number_display}.pdf")
+    def get_pdf_context(self, context):
+        receipt = self.object
+        return {"receipt": receipt, "lines": list(receipt.lines.all()),
+                "in_words": rules.amount_in_words(receipt.total)}
+
+    def get_pdf_filename(self):
+        return f"receipt-{self.object.number_display}.pdf"
 
 
 class ReceiptVoidView(ReceiptDetailView):
@@ -300,14 +298,15 @@ class DailyCloseDetailView(ObjectDetailView):
         return context
 
 
-class DailyClosePdfView(DailyCloseDetailView):
-    def render_to_response(self, context, **response_kwargs):
+class DailyClosePdfView(PdfMixin, DailyCloseDetailView):
+    pdf_template = "pdf/daily_close.html"
+
+    def get_pdf_context(self, context):
+        return {"close": self.object, "summary": context["summary"]}
+
+    def get_pdf_filename(self):
         close = self.object
-        pdf = render_pdf("pdf/daily_close.html", {
-            "close": close, "summary": context["summary"],
-            "printed_at": timezone.localtime(), "printed_by": self.request.user,
-        }, request=self.request)
-        return pdf_response(pdf, f"daily-close-{close.day:%Y%m%d}-{close.clerk.username}.pdf")
+        return f"daily-close-{close.day:%Y%m%d}-{close.clerk.username}.pdf"
 
 
 # --- counter work on an existing line: the common page ------------------------------------

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
@@ -20,6 +21,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.paginators import LazyPaginator
 
 from servicedesk.export import SafeTableExport
+from servicedesk.pdf import pdf_response, render_pdf
 
 
 class RestrictedViewMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -93,6 +95,30 @@ class ObjectDetailView(RestrictedViewMixin, generic.DetailView):
         )
         context["can_view_history"] = self.request.user.has_perm("servicedesk.view_history")
         return context
+
+
+class PdfMixin:
+    """A detail view answered as a printed document instead of a page.
+
+    Put before the detail view it prints: ``pdf_template`` is rendered by
+    ``servicedesk.pdf`` with who printed it and when, plus ``get_pdf_context(context)``
+    (the detail view's context at hand); ``get_pdf_filename()`` names the file.
+    """
+
+    pdf_template = ""
+
+    def get_pdf_context(self, context) -> dict:
+        return {}
+
+    def get_pdf_filename(self) -> str:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        pdf = render_pdf(self.pdf_template, {
+            "printed_at": timezone.localtime(), "printed_by": self.request.user,
+            **self.get_pdf_context(context),
+        }, request=self.request)
+        return pdf_response(pdf, self.get_pdf_filename())
 
 
 class ObjectEditView(RestrictedViewMixin, generic.UpdateView):

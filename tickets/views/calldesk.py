@@ -22,12 +22,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from servicedesk.forms import add_service_errors
-from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views import StaffHomeView
 from servicedesk.views.generic import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    PdfMixin,
     RestrictedViewMixin,
 )
 from tickets.filtersets import calldesk as filtersets
@@ -373,22 +373,23 @@ class FaultListView(_AddUrlMixin, ObjectListView):
         return f"faults-{timezone.localdate():%Y%m%d}.{export_format}"
 
 
-class FaultSlipView(ObjectDetailView):
+class FaultSlipView(PdfMixin, ObjectDetailView):
     """客户服务记录单 (seed 000): the service record slip of a fault visit, A4 or A5."""
 
     queryset = selectors.fault_for_page()
+    pdf_template = "pdf/calldesk_service_record.html"
 
-    def render_to_response(self, context, **response_kwargs):
+    def get_pdf_context(self, context):
         paper = "a5" if self.request.GET.get("paper") == "a5" else "a4"
-        fault = self.object
-        callbacks = list(fault.callbacks.select_related("by"))
-        pdf = render_pdf("pdf/calldesk_service_record.html", {
-            "fault": fault, "paper": paper, "printed_at": timezone.localtime(),
-            "printed_by": self.request.user, "satisfaction_levels": Satisfaction.choices,
+        callbacks = list(self.object.callbacks.select_related("by"))
+        return {
+            "fault": self.object, "paper": paper, "satisfaction_levels": Satisfaction.choices,
             "last_callback": callbacks[-1] if callbacks else None,
             "failed_callbacks": [cb for cb in callbacks if not cb.passed],
-        }, request=self.request)
-        return pdf_response(pdf, f"service-record-{fault}.pdf")
+        }
+
+    def get_pdf_filename(self):
+        return f"service-record-{self.object}.pdf"
 
 
 # --- complaints ---------------------------------------------------------------------------

@@ -33,9 +33,13 @@ from billing.services import Line
 from billing.views import CounterActionView, Preview
 from servicedesk.forms import add_service_errors
 from servicedesk.models import ServicePoint
-from servicedesk.pdf import pdf_response, render_pdf
 from servicedesk.views import StaffHomeView
-from servicedesk.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+from servicedesk.views.generic import (
+    ObjectDetailView,
+    ObjectListView,
+    PdfMixin,
+    RestrictedViewMixin,
+)
 from tickets.filtersets.workorders import (
     CarrierBatchFilterSet,
     DispatchFilterSet,
@@ -244,19 +248,19 @@ class WorkOrderDetailView(ObjectDetailView):
         return context
 
 
-class InstallSlipPdfView(ObjectDetailView):
+class InstallSlipPdfView(PdfMixin, ObjectDetailView):
     """The install order slip (装机单) the installer takes and the customer signs."""
 
     queryset = selectors.order_for_detail()
+    pdf_template = "pdf/install_slip.html"
 
-    def render_to_response(self, context, **response_kwargs):
+    def get_pdf_context(self, context):
         order = self.object
-        pdf = render_pdf("pdf/install_slip.html", {
-            "order": order, "printed_at": timezone.localtime(),
-            "printed_by": self.request.user,
-            "patch_cable": order.kind == WorkOrderKind.INSTALL and order.broadband_id,
-        }, request=self.request)
-        return pdf_response(pdf, f"slip-{order.number}.pdf")
+        return {"order": order,
+                "patch_cable": order.kind == WorkOrderKind.INSTALL and order.broadband_id}
+
+    def get_pdf_filename(self):
+        return f"slip-{self.object.number}.pdf"
 
 
 class WorkOrderActionView(RestrictedViewMixin, View):
@@ -415,16 +419,16 @@ class DispatchDetailView(ObjectDetailView):
         return context
 
 
-class DispatchLogPdfView(DispatchDetailView):
+class DispatchLogPdfView(PdfMixin, DispatchDetailView):
     """发单登记表: one row per order with the installer's signature line (A4)."""
 
-    def render_to_response(self, context, **response_kwargs):
-        dispatch = self.object
-        pdf = render_pdf("pdf/dispatch_log.html", {
-            "dispatch": dispatch, "lines": list(context["lines"]),
-            "printed_at": timezone.localtime(), "printed_by": self.request.user,
-        }, request=self.request)
-        return pdf_response(pdf, f"dispatch-{dispatch.number}.pdf")
+    pdf_template = "pdf/dispatch_log.html"
+
+    def get_pdf_context(self, context):
+        return {"dispatch": self.object, "lines": list(context["lines"])}
+
+    def get_pdf_filename(self):
+        return f"dispatch-{self.object.number}.pdf"
 
 
 # --- carrier orders (fax) -----------------------------------------------------------------
@@ -485,16 +489,16 @@ class CarrierBatchDetailView(ObjectDetailView):
         return context
 
 
-class CarrierAckPdfView(CarrierBatchDetailView):
+class CarrierAckPdfView(PdfMixin, CarrierBatchDetailView):
     """The acknowledgement faxed back to the carrier: how many orders were received."""
 
-    def render_to_response(self, context, **response_kwargs):
-        batch = self.object
-        pdf = render_pdf("pdf/carrier_ack.html", {
-            "batch": batch, "orders": list(context["orders"]),
-            "printed_at": timezone.localtime(), "printed_by": self.request.user,
-        }, request=self.request)
-        return pdf_response(pdf, f"fax-ack-{batch.pk}.pdf")
+    pdf_template = "pdf/carrier_ack.html"
+
+    def get_pdf_context(self, context):
+        return {"batch": self.object, "orders": list(context["orders"])}
+
+    def get_pdf_filename(self):
+        return f"fax-ack-{self.object.pk}.pdf"
 
 
 class CarrierBatchAcknowledgeView(RestrictedViewMixin, View):
