@@ -50,6 +50,7 @@ from appraisal.models import (
     YearEndReview,
 )
 from appraisal.rules import call_quality_score, performance_pay_deduction, weighted_total
+from servicedesk.idempotency import replayed
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "appraisal_templates.json"
 HUNDRED = Decimal(100)
@@ -708,10 +709,9 @@ def reward_penalty_record(*, recorder, person, kind: str, reason: str, handling:
                           amount: Decimal, points: Decimal = Decimal(0), on: date,
                           quarrel: bool = False, idempotency_key=None) -> RewardPenalty:
     """Record a reward or penalty with the next number of its month (201203001 …)."""
-    if idempotency_key:
-        done = RewardPenalty.objects.filter(idempotency_key=idempotency_key).first()
-        if done:
-            return done
+    done = replayed(RewardPenalty, idempotency_key)
+    if done is not None:
+        return done
     if kind not in RewardKind.values:
         raise ValidationError({"kind": _("Choose reward or penalty.")})
     if quarrel and kind != RewardKind.PENALTY:

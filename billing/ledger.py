@@ -30,6 +30,7 @@ from accounts.models import LandlineAccount
 from billing import rules
 from billing.choices import LedgerKind
 from billing.models import BalanceEntry, CallCredit, Receipt
+from servicedesk.idempotency import replayed
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -130,13 +131,9 @@ def landline_balance_adjust(*, user, account: LandlineAccount, amount, reason: s
                             now: datetime | None = None) -> BalanceEntry:
     """A manager corrects a balance (a wrong charge refunded, a goodwill credit…), with the
     reason. Positive puts money on, negative takes it off; the bar follows the balance."""
-    from billing.services import idempotency_lock
-
-    idempotency_lock(idempotency_key)
-    if idempotency_key is not None:
-        done = BalanceEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if done is not None:
-            return done
+    done = replayed(BalanceEntry, idempotency_key)
+    if done is not None:
+        return done
     if not user.has_perm("billing.adjust_balance"):
         raise ValidationError(_("Only a manager can adjust a balance."))
     reason = (reason or "").strip()

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from billing.models import (
     ReceiptBook,
     ReceiptLine,
 )
+from servicedesk.idempotency import replayed
 from servicedesk.models import ServicePoint
 
 CENT = Decimal("0.01")
@@ -69,18 +70,6 @@ def money(value, *, field: str, maximum: Decimal, allow_zero: bool = False) -> D
                                         "(at most %(max)s); check the amount.")
                                % {"amount": amount, "max": maximum}})
     return amount.quantize(CENT)
-
-
-def idempotency_lock(key: uuid.UUID | None) -> None:
-    """Serialize requests carrying the same idempotency key (a transaction advisory lock).
-
-    The second of two identical posts waits here until the first commits, then finds its
-    result instead of writing again.
-    """
-    if key is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(key.int & (2**63 - 1))])
 
 
 def _local(now: datetime | None) -> datetime:
@@ -198,11 +187,9 @@ def receipt_issue(*, user, service_point: ServicePoint, lines: list[Line], payme
     for amounts no counter takes. With an ``idempotency_key`` already used, returns the
     receipt issued for it (a re-posted form does not take the money twice).
     """
-    idempotency_lock(idempotency_key)
-    if idempotency_key is not None:
-        done = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if done is not None:
-            return done
+    done = replayed(Receipt, idempotency_key)
+    if done is not None:
+        return done
     moment = _local(now)
     day = moment.date()
     if not _can_work_at(user, service_point):
@@ -374,11 +361,9 @@ def landline_top_up(*, user, account: LandlineAccount, amount, payment_method: s
                     payment_reference: str = "", idempotency_key: uuid.UUID | None = None,
                     now: datetime | None = None) -> Receipt:
     """Put call credit on a landline's balance: a receipt and a ledger row, together."""
-    idempotency_lock(idempotency_key)
-    if idempotency_key is not None:
-        done = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if done is not None:
-            return done
+    done = replayed(Receipt, idempotency_key)
+    if done is not None:
+        return done
     now = now or timezone.now()
     amount = money(amount, field="amount", maximum=MAX_TOP_UP)
     account = (LandlineAccount.objects.select_for_update()
@@ -440,11 +425,9 @@ def broadband_renewal_pay(*, user, account: BroadbandAccount, payment_method: st
                           now: datetime | None = None) -> Receipt:
     """Renewal (续费): one more term at the plan's price, under the original registration
     serial (handbook §4.1.0); at term end, with another plan (plan change)."""
-    idempotency_lock(idempotency_key)
-    if idempotency_key is not None:
-        done = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if done is not None:
-            return done
+    done = replayed(Receipt, idempotency_key)
+    if done is not None:
+        return done
     moment = _local(now)
     account = (BroadbandAccount.objects.select_for_update()
                .select_related("plan", "subscriber", "service_point").get(pk=account.pk))

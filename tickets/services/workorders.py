@@ -50,6 +50,7 @@ from billing import rules as billing_rules
 from billing import services as billing
 from billing.choices import ReceiptPurpose
 from billing.services import Line, lines_total, money
+from servicedesk.idempotency import replayed
 from servicedesk.models import ServicePoint, User
 from servicedesk.roles import Role
 from tickets.models.workorders import (
@@ -128,14 +129,6 @@ def _points(value, field_name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POINTS:
         raise ValidationError({field_name: _("From 0 to %(max)d points.") % {"max": MAX_POINTS}})
     return value
-
-
-def _replayed(idempotency_key: uuid.UUID | None) -> WorkOrder | None:
-    """The order already made for this form (a double click or a re-post), if any."""
-    billing.idempotency_lock(idempotency_key)
-    if idempotency_key is None:
-        return None
-    return WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def _transaction_seconds(opened_at: datetime | None, moment: datetime) -> int | None:
@@ -273,7 +266,7 @@ def install_order_open(
     ``accounts.services.subscriber_create``: kind, name, id_number, intro_letter_ref,
     mobile, phone). A re-posted form (same ``idempotency_key``) returns the first order.
     """
-    done = _replayed(idempotency_key)
+    done = replayed(WorkOrder, idempotency_key)
     if done is not None:
         return done
     moment = _local(now)
@@ -389,7 +382,7 @@ def counter_order_open(
 ) -> WorkOrder:
     """A move (移机), extra points (加装信息点), router setup (路由器调试) or removal (拆机):
     the fee from the rules, its receipt, and a work order for the visit."""
-    done = _replayed(idempotency_key)
+    done = replayed(WorkOrder, idempotency_key)
     if done is not None:
         return done
     moment = _local(now)
