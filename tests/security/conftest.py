@@ -1,4 +1,4 @@
-"""The counter's fixtures (tariffs, receipt books, ``install``) for the security tests,
+"""The counter's fixtures (receipt books, ``install``) for the security tests,
 and the hypothesis profiles: a few examples per form in `make test`, many in
 `make check-all` (HYPOTHESIS_PROFILE=check-all). No deadline: a busy machine is slow."""
 
@@ -6,14 +6,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from tests.counter.conftest import (  # noqa: F401
-    annual_plan,
-    books,
-    default_ll_plan,
-    install,
-    own,
-    tariffs,
-)
+from tests.counter.conftest import books, install  # noqa: F401  (the tariff fixtures are global)
 
 settings.register_profile("make-test", max_examples=5, deadline=None, database=None,
                           derandomize=True,
