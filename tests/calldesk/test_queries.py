@@ -13,6 +13,7 @@ from tickets.models import Complaint, Fault, FaultState, Inquiry
 from tickets.models.calldesk import OPEN_FAULT_STATES, REPAIR_STATES
 from tickets.selectors.calldesk import (
     calldesk_evidence,
+    calldesk_statistics,
     desk_queue,
     substantiated_complaints_against,
 )
@@ -131,3 +132,19 @@ def test_the_scorecard_evidence_of_an_agent(agent, report, walk, clerk):
     assert calldesk_evidence(agent, date(2020, 1, 1))["received"] == 0
     assert fault.received_by == agent
     assert substantiated_complaints_against(clerk, month).count() == 0
+
+
+def test_the_statistics_page_reads_each_month_once_per_table(agent, report, walk,
+                                                              django_assert_num_queries):
+    """By mark, by cause, by satisfaction, by root cause: the totals are sums of the rows
+    by mark and by root cause, not two more passes over the month."""
+    walk(report(), "called_back")
+    report()
+    month = timezone.localdate().replace(day=1)
+    assert agent.role == "agent"  # the role (a cached query) before the counted ones
+    with django_assert_num_queries(4):
+        stats = calldesk_statistics(agent, month)
+    assert (stats.faults["total"], stats.faults["on_time"], stats.faults["late"]) == (2, 1, 0)
+    assert stats.faults["on_time_rate"] == 50.0 and stats.faults["failed_callbacks"] == 0
+    assert stats.complaints == {"total": 0, "complainants": 0, "substantiated": 0,
+                                "closed": 0}
