@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +53,20 @@ class PersonEvidence:
         self.points[fact.kind] += fact.points
 
 
+_PK = "2147483647"  # a stand-in for the record's id, reversed once per URL name
+
+
+@lru_cache(maxsize=32)
+def _url_parts(name: str, prefix: str) -> tuple[str, str]:
+    head, _marker, tail = reverse(name, args=[_PK]).rpartition(_PK)
+    return head, tail
+
+
 def _url(name: str, pk: int) -> str:
-    return reverse(name, args=[pk])
+    """The record's URL: a month of evidence links thousands of facts, so the pattern is
+    reversed once per name (and script prefix), not once per fact."""
+    head, tail = _url_parts(name, get_script_prefix())
+    return f"{head}{pk}{tail}"
 
 
 def collect(month: date, user_ids: list[int], *, now: datetime | None = None
@@ -167,12 +180,13 @@ def collect(month: date, user_ids: list[int], *, now: datetime | None = None
         (ComplaintCallback, "complaint callbacks", "tickets:complaint_list"),
         (WorkOrderCallback, "order callbacks", "tickets:workorder_list"),
     ):
+        list_path = reverse(list_url)
         rows = (model.objects.filter(by_id__in=ids, at__gte=start, at__lt=end)
                 .values("by_id").annotate(n=Count("id")))
         for row in rows:
             people[row["by_id"]].add(
                 Fact(k.CALLBACKS_DONE, str(_CALLBACK_LABELS[label]), str(row["n"]),
-                     reverse(list_url)), count=row["n"])
+                     list_path), count=row["n"])
 
     # the month's call-quality reviews (calibration reviews do not count)
     scores: dict[int, list[Decimal]] = defaultdict(list)
