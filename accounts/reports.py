@@ -33,7 +33,9 @@ def _expiring(queryset: QuerySet, today: date, within: int) -> QuerySet:
                            expires_on__lte=today + timedelta(days=within))
 
 
-def _low_balance(queryset: QuerySet) -> QuerySet:
+def under_alert_threshold(queryset: QuerySet) -> QuerySet:
+    """Open landlines (active or barred) whose balance is under their alert threshold: the
+    one definition behind this retention list and billing's low-balance reminder list."""
     return queryset.alias(margin=F("balance") - F("alert_threshold")).filter(
         margin__lt=0, state__in=LOW_BALANCE_STATES)
 
@@ -62,7 +64,7 @@ def expiring_broadband(user, *, today: date, within: int = EXPIRING_WITHIN_DAYS)
 def low_balance_landlines(user, *, today: date) -> QuerySet:
     """Landlines under their alert threshold, lowest balance first, with the subscriber's
     phones and this month's call mark."""
-    queryset = _low_balance(LandlineAccount.objects.restrict(user))
+    queryset = under_alert_threshold(LandlineAccount.objects.restrict(user))
     return (_with_mark(queryset.select_related("subscriber", "premises", "service_point",
                                                "carrier"),
                        "landline", landline_period(today))
@@ -76,7 +78,7 @@ def retention_counts(user, *, today: date, within: int = EXPIRING_WITHIN_DAYS) -
                 .values("service_point").order_by().annotate(n=Count("pk")))
     for row in expiring:
         rows.setdefault(row["service_point"], {})["expiring"] = row["n"]
-    low = (_low_balance(LandlineAccount.objects.restrict(user))
+    low = (under_alert_threshold(LandlineAccount.objects.restrict(user))
            .values("service_point").order_by().annotate(n=Count("pk")))
     for row in low:
         rows.setdefault(row["service_point"], {})["low_balance"] = row["n"]

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.reports import under_alert_threshold
 from billing.choices import PaymentMethod, ReceiptStatus
 from billing.models import DailyClose, Receipt, ReceiptBook
 from servicedesk.timeline import TimelineEntry
@@ -297,12 +298,9 @@ def landline_statement(account, month: date) -> Statement:
 
 
 def low_balance_lines(user):
-    """Open lines under their alert threshold, for a reminder call (lowest first)."""
-    from accounts.choices import LandlineState
-
-    return (landline_for_billing().restrict(user)
-            .filter(state__in=[LandlineState.ACTIVE, LandlineState.BARRED])
-            .alias(margin=F("balance") - F("alert_threshold")).filter(margin__lt=0))
+    """Open lines under their alert threshold, for a reminder call: the reports' retention
+    list's definition (accounts.reports.under_alert_threshold) on the billing columns."""
+    return under_alert_threshold(landline_for_billing().restrict(user))
 
 
 def subscriber_landline_panel(subscriber, user):
