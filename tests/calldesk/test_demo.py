@@ -1,6 +1,5 @@
 """The call desk's demo data: weeks of tickets in every state, loaded twice = once."""
 
-import time
 
 from django.utils import timezone
 
@@ -15,9 +14,7 @@ def test_demo_data_covers_the_desk_and_loads_once(db):
 
     core_demo.load(seed=2026)
     accounts_demo.load(seed=2026)
-    started = time.monotonic()
-    summary = demo_calldesk.load(seed=2026)
-    took = time.monotonic() - started
+    demo_calldesk.load(seed=2026)
 
     fault_states = set(Fault.objects.values_list("state", flat=True))
     assert {"closed", "fixed", "dispatched"} <= fault_states, fault_states
@@ -30,7 +27,6 @@ def test_demo_data_covers_the_desk_and_loads_once(db):
     assert Complaint.objects.filter(state="merged").exists()
     assert Inquiry.objects.exists() and HandOver.objects.exists()
     assert CarrierDesk.objects.get(source="telecom_180").phone == "88217901"
-    assert took < 30, summary
 
     counts = (Fault.objects.count(), Complaint.objects.count(), Inquiry.objects.count())
     again = demo_calldesk.load(seed=2026)

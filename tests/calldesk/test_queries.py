@@ -2,7 +2,6 @@
 and the lists' queries are served by their indexes, and the queue stays fast."""
 
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -113,14 +112,10 @@ def test_the_queue_reads_only_open_work_fast(volume, agent, django_assert_num_qu
     assert agent.role == "agent"
     desk_queue(agent)  # warm
     with django_assert_num_queries(8):
-        started = time.perf_counter()
         queue = desk_queue(agent)
-        took = time.perf_counter() - started
     assert queue.faults_to_repair == 36 and queue.callbacks_waiting == 12
     assert queue.replies_owed == 12 and len(queue.repair) == 25
     assert queue.repair[0].due_at <= queue.repair[-1].due_at  # overdue first
-    # ~10 ms here; the bound only catches a plan gone wrong, not a busy machine
-    assert took < 0.5, took
 
 
 def test_the_scorecard_evidence_of_an_agent(agent, report, walk, clerk):
