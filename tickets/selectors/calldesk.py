@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import BroadbandAccount, LandlineAccount, Premises, Subscriber
+from accounts.validators import MOBILE_RE
 from servicedesk.models import ServicePoint
 from servicedesk.timeline import TimelineEntry
 from tickets import reports
@@ -170,7 +171,6 @@ def fault_history(fault: Fault):
 # --- the inline subscriber lookup of the fault form ---------------------------------------
 
 LOOKUP_LIMIT = 10
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _ACCOUNT_NAME = re.compile(r"^[a-z]{1,4}\d{1,7}$")
 _PREMISES = re.compile(
     r"^(?P<place>\D*?)\s*(?P<building>\d{1,2})\s*(?:#\s*-?|号楼|栋|幢|-)\s*"
@@ -212,7 +212,7 @@ def subscriber_lookup(user, query: str) -> list[Subscriber]:
         ids += _subscriber_ids(subscribers.filter(home__in=found), "pk")
     elif compact.isdigit():
         number = compact[-8:] if compact.startswith("0") and len(compact) > 8 else compact
-        if _MOBILE.match(number):
+        if MOBILE_RE.match(number):
             ids += _subscriber_ids(subscribers.filter(mobile=number), "pk")
         elif len(number) >= 7:
             ids += _subscriber_ids(LandlineAccount.objects.restrict(user)
