@@ -37,7 +37,12 @@ from accounts.models import (
     SerialCounter,
     Subscriber,
 )
-from accounts.validators import normalize_id_number, normalize_phone, validate_id_number
+from accounts.validators import (
+    ID_NUMBER_RE,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+)
 from servicedesk.models import ServicePoint
 
 # Allowed state moves (STYLE: explicit transition maps). Anything else is refused.
@@ -100,7 +105,7 @@ def _clean_identity(kind: str, id_number: str, intro_letter_ref: str) -> str:
 def subscriber_with_id_number(id_number: str) -> Subscriber | None:
     """The subscriber registered with ``id_number`` (any service point), if any."""
     id_number = normalize_id_number(id_number)
-    if not id_number:
+    if not ID_NUMBER_RE.fullmatch(id_number):  # typed text, maybe with NUL: none on file
         return None
     return Subscriber.objects.filter(id_number__iexact=id_number).first()
 

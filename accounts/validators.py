@@ -12,6 +12,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Area code (3-4 digits starting with 0) and a 7-8 digit local number, or a bare local one.
 LANDLINE_RE = re.compile(r"^(0\d{2,3})?-?[2-9]\d{6,7}$")
+# 17 ASCII digits and a check character. str.isdigit() and \d (without re.ASCII) also take
+# superscripts and other scripts' digits, which int() then refuses.
+ID_NUMBER_RE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalize_id_number(value: str) -> str:
@@ -28,7 +31,7 @@ def validate_id_number(value: str) -> None:
     """
     number = normalize_id_number(value)
     try:
-        if len(number) != 18 or not number[:17].isdigit():
+        if not ID_NUMBER_RE.fullmatch(number):
             raise StdnumError
         if number[-1] != ric.calc_check_digit(number):
             raise StdnumError

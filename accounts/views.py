@@ -157,8 +157,10 @@ class SubscriberCreateView(ServiceEditView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
+        if "id_number" not in form.errors:
+            return response
         existing = services.subscriber_with_id_number(form.data.get("id_number", ""))
-        if existing is not None and "id_number" in form.errors:
+        if existing is not None:
             visible = Subscriber.objects.restrict(self.request.user).filter(pk=existing.pk)
             response.context_data["duplicate"] = existing if visible.exists() else None
             response.context_data["duplicate_elsewhere"] = not visible.exists()

@@ -18,7 +18,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.security.test_permission_matrix import iter_urls
@@ -106,15 +106,38 @@ def form_page(client, users, books):
     return open_form
 
 
+# Inputs that once broke a form, posted on every run (both profiles) by the explicit
+# example below; the form's other fields get their last option or stay empty.
+KNOWN = {
+    # The refused form looked its ID number up raw: NUL reached PostgreSQL (500).
+    "accounts:subscriber_add": [{"id_number": "\x00"}, {"id_number": "a\x00b"},
+                                # superscript digits pass str.isdigit(), then int() fails
+                                {"id_number": "\u00b2" * 18}],
+}
+
+
 @pytest.mark.parametrize("name", form_urls())
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
+@example(data=None)  # KNOWN[name]
 def test_hostile_values_never_break_a_form(client, form_page, name, data):
+    if data is None:
+        if name in KNOWN:
+            hidden, fields = form_page(name)
+            for values in KNOWN[name]:
+                post = {**hidden, **{f: (o or [""])[-1] for f, o in fields.items()}, **values}
+                assert_refused_or_saved(client, name, post)
+        return
     hidden, fields = form_page(name)
     post = dict(hidden)
     for field, options in fields.items():
         choices = [VALUE] + ([st.sampled_from(options)] if options else [])
         post[field] = data.draw(st.one_of(*choices), label=field)
+    assert_refused_or_saved(client, name, post)
+
+
+def assert_refused_or_saved(client, name, post):
+    """A form error or a success, never a 500; refused means nothing written."""
     url = reverse(name)
     with transaction.atomic():
         before = row_counts()
