@@ -131,3 +131,46 @@ def test_a_chunk_step_records_its_progress(lines):
     job = cdr.cdr_import_step(cdr_import=job, max_lines=2, now=at("2026-11-20"))
     assert job.is_done and job.rows_read == 4
     assert BalanceEntry.objects.filter(kind="calls").count() == 1
+
+
+def test_a_crash_mid_file_leaves_no_half_chunk_and_a_rerun_finishes(lines, monkeypatch):
+    data = csv_bytes(*(f"R{n},68001001,8888,2026-11-03 08:{n:02d}:00,60,local"
+                       for n in range(6)))
+    job = cdr.cdr_import_create(user=None, file_name="x.csv", data=data)
+    job = cdr.cdr_import_step(cdr_import=job, max_lines=3)
+    copy_calls = cdr._copy_calls
+
+    def crash(rows):
+        copy_calls(rows)  # the calls are written, then the process dies
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(cdr, "_copy_calls", crash)
+    with pytest.raises(RuntimeError):
+        cdr.cdr_import_step(cdr_import=job, max_lines=3)
+    job.refresh_from_db()
+    assert (job.next_line, job.rows_read, job.rated) == (5, 3, 3)
+    assert CallRecord.objects.count() == 3  # the second chunk left nothing behind
+    monkeypatch.setattr(cdr, "_copy_calls", copy_calls)
+    job = cdr.cdr_import_run(cdr_import=job, max_lines=3)
+    assert (job.rows_read, job.rated, job.is_done, job.total_charged) == (6, 6, True, D("0.90"))
+    assert LandlineAccount.objects.get(pk=lines["own"].pk).balance == D("-0.90")
+    check_deferred()
+
+
+def test_odd_characters_in_a_call_survive_the_copy(lines):
+    job = run(csv_bytes('"C\\1\tx",68001001,"88\\N",2026-11-03 08:15:00,60,local',
+                        "C2,68001001,8888,2026-11-03T08:16:00+08:00,60,local",
+                        "C3,68001001,8888,2026-11-03 08:17:00,６０,local"))
+    assert (job.rated, job.rejected) == (2, 1)
+    call = CallRecord.objects.get(call_id="C\\1\tx")
+    assert call.called_number == "88\\N"
+    assert CallRecord.objects.get(call_id="C2").started_at == at("2026-11-03", "08:16")
+    assert "６０" in job.rejections.get().reason
+
+
+def test_a_file_of_only_bad_rows_rates_nothing(lines, django_assert_max_num_queries):
+    job = cdr.cdr_import_create(user=None, file_name="x.csv",
+                                data=csv_bytes("a,b", "C1,69999999,8888,2026-11-03 08:15,1,local"))
+    with django_assert_max_num_queries(12):
+        job = cdr.cdr_import_step(cdr_import=job)
+    assert (job.rows_read, job.rejected, job.rated, job.is_done) == (2, 2, 0, True)
