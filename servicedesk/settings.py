@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "billing",
     "tickets",
     "appraisal",
+    "appraisal.reports",
     "django.contrib.admin",
 ]
 

@@ -31,6 +31,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -338,10 +339,9 @@ def complaint_figures(user, *, start: datetime, end: datetime,
     return complaint_figures_periods(user, periods=[(start, end)], now=now)[0]
 
 
-def complaint_figures_periods(user, *, periods: Periods,
-                              now: datetime | None = None) -> list[dict]:
-    """:func:`complaint_figures` of each of ``periods`` (one query in all)."""
-    now = now or timezone.now()
+def _complaint_clocks(complaints, periods: Periods):
+    """The complaints received in ``periods`` (merged ones left out) with their
+    ``period``, ``first_answer`` and ``first_callback``."""
     # The first answer: its status change (a dissatisfied callback clears handled_at and
     # the complaint is answered again), or handled_at for a row with no history.
     first_answer = Coalesce(Subquery(
@@ -350,10 +350,17 @@ def complaint_figures_periods(user, *, periods: Periods,
         .order_by("at").values("at")[:1]), "handled_at")
     first_callback = Subquery(ComplaintCallback.objects.filter(complaint=OuterRef("pk"))
                               .order_by("at").values("at")[:1])
-    cohort = (Complaint.objects.restrict(user).filter(in_periods("received_at", periods))
-              .exclude(state=ComplaintState.MERGED)
-              .annotate(first_answer=first_answer, first_callback=first_callback,
-                        period=period_of("received_at", periods)))
+    return (complaints.filter(in_periods("received_at", periods))
+            .exclude(state=ComplaintState.MERGED)
+            .annotate(first_answer=first_answer, first_callback=first_callback,
+                      period=period_of("received_at", periods)))
+
+
+def complaint_figures_periods(user, *, periods: Periods,
+                              now: datetime | None = None) -> list[dict]:
+    """:func:`complaint_figures` of each of ``periods`` (one query in all)."""
+    now = now or timezone.now()
+    cohort = _complaint_clocks(Complaint.objects.restrict(user), periods)
     callback_deadline = F("first_answer") + COMPLAINT_CALLBACK_WITHIN
     return split_periods(cohort.values("period", "service_point").order_by().annotate(
         received=Count("pk"),
@@ -505,3 +512,43 @@ def trend_from_months(by_month: dict[date, dict[str, dict]], *, months: int,
                       "rate": rate(satisfied, total)})
         month = (month + timedelta(days=32)).replace(day=1)
     return trend
+
+
+# --- when figures counted against "now" change by themselves ---------------------------
+
+
+def next_deadlines(*, periods: Periods, now: datetime) -> list[datetime | None]:
+    """For each of ``periods``, the first deadline after ``now`` at which one of its
+    figures counted against "now" changes without any write: an order dispatched and not
+    returned becomes overdue, a fault not yet fixed becomes late (12 hours), a complaint
+    not contacted, answered or called back passes its clock (None: no such deadline left).
+    Every service point; 3 queries. A kept month is counted again after it."""
+    found: list[datetime | None] = [None] * len(periods)
+
+    def earliest(rows):
+        for row in rows:
+            for value in row.values():
+                if isinstance(value, datetime):
+                    current = found[row["period"]]
+                    found[row["period"]] = value if current is None else min(current, value)
+
+    earliest(WorkOrder.objects.filter(in_periods("accepted_at", periods),
+                                      state=WorkOrderState.DISPATCHED, due_at__gte=now)
+             .annotate(period=period_of("accepted_at", periods))
+             .values("period").order_by().annotate(at=Min("due_at")))
+    earliest(Fault.objects.filter(in_periods("reported_at", periods),
+                                  first_fixed_at__isnull=True, due_at__gte=now)
+             .exclude(state=FaultState.CANCELLED)
+             .annotate(period=period_of("reported_at", periods))
+             .values("period").order_by().annotate(at=Min("due_at")))
+    callback_deadline = F("first_answer") + COMPLAINT_CALLBACK_WITHIN
+    earliest(_complaint_clocks(Complaint.objects.all(), periods)
+             .values("period").order_by().annotate(
+                 contact=Min("contact_due", filter=Q(contacted_at__isnull=True,
+                                                     contact_due__gte=now)),
+                 answer=Min("answer_due", filter=Q(first_answer__isnull=True,
+                                                   answer_due__gte=now)),
+                 callback=Min(callback_deadline, filter=Q(
+                     first_callback__isnull=True,
+                     first_answer__gte=now - COMPLAINT_CALLBACK_WITHIN))))
+    return found

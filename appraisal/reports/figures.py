@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from html import escape
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import reports as accounts_reports
+from appraisal.reports import rollups
 from billing import reports as billing_reports
 from servicedesk.models import ServicePoint
 from tickets import reports as tickets_reports
@@ -89,12 +91,15 @@ class Cell:
     def __html__(self) -> str:
         """The cell as printed (``{{ cell }}``): a link to the list behind it, red when
         late or under target (a format string, not a template include per cell)."""
+        # The same markup as format_html, escaped by the standard library's html.escape:
+        # a report prints thousands of cells, and Django's lazy-aware escape per argument
+        # was a third of the page's Python.
         if self.href:
-            return format_html('<a href="{}" class="{}">{}</a>', self.href,
-                               "text-danger fw-bold" if self.alert else "link-body-emphasis",
-                               self.display)
-        return format_html('<span class="{}">{}</span>',
-                           "text-danger fw-bold" if self.alert else "", self.display)
+            return (f'<a href="{escape(self.href)}" class="'
+                    f'{"text-danger fw-bold" if self.alert else "link-body-emphasis"}">'
+                    f"{escape(self.display)}</a>")
+        return (f'<span class="{"text-danger fw-bold" if self.alert else ""}">'
+                f"{escape(self.display)}</span>")
 
     def __str__(self) -> str:
         return self.__html__()
@@ -115,7 +120,10 @@ def link(url_name: str, **params) -> str:
         if value is None or value == "":
             continue
         text = str(value)  # ids, ISO dates and choice values need no quoting
-        parts.append(f"{key}={text}" if _PLAIN.fullmatch(text) else urlencode({key: text}))
+        if isinstance(value, int | date) or _PLAIN.fullmatch(text):
+            parts.append(f"{key}={text}")
+        else:
+            parts.append(urlencode({key: text}))
     path = _path(url_name, get_script_prefix())
     return path + ("?" + "&".join(parts) if parts else "")
 
@@ -269,6 +277,85 @@ def _merge_period(user, period: Period, now: datetime, today: date) -> dict:
     return _merge_periods(user, [period], now, today)[0]
 
 
+def _details(user, period: Period, now: datetime) -> dict:
+    """The monthly report's lists of one month: faults by day, fault causes, complaint
+    root causes, premises with repeated faults (4-5 queries)."""
+    kwargs = {"start": period.start, "end": period.end}
+    return {
+        "fault_days": tickets_reports.faults_by_day(user, now=now, **kwargs),
+        "fault_causes": tickets_reports.fault_causes(user, now=now, **kwargs),
+        "root_causes": tickets_reports.complaint_root_causes(user, **kwargs),
+        "repeat_premises": tickets_reports.repeat_fault_premises(user, **kwargs),
+    }
+
+
+def _months(user, periods: list[Period], now: datetime,
+            today: date) -> tuple[list[dict], dict[date, dict], dict]:
+    """The figures by point of ``periods`` (this month, the previous one, the same month
+    last year), the answers of the 13 months from the third to the first, and the first
+    month's lists (:func:`_details`).
+
+    Closed months come from the rollup while it is fresh (``rollups.py``: 1 query); the
+    others are counted live (one query per subject for them all, one ``UNION ALL`` for
+    the answers). The report's own month, when closed and counted live, is kept for the
+    next time (its lists are at hand: ~10 queries more, once); the other months are kept
+    by ``manage.py refresh_report_rollups`` or when their own report is first opened."""
+    this = periods[0]
+    months = [this.shift_months(-i) for i in range(12, -1, -1)]  # oldest first
+    everyone = rollups.sees_all(user)
+    kept = (rollups.read([m.first for m in months], with_points=[p.first for p in periods],
+                         with_details=this.first, now=now) if everyone else None)
+    recount = [m for m in months if kept is None or m.first not in kept.satisfaction]
+    counted = [p for p in periods if p in recount]  # figures by point, live
+    merged_counted = dict(zip(counted, _merge_periods(user, counted, now, today),
+                              strict=True)) if counted else {}
+    by_month = dict(kept.satisfaction) if kept else {}
+    if recount:
+        answers = tickets_reports.satisfaction_by_month(user, start=recount[0].start,
+                                                        end=recount[-1].end)
+        by_month.update({m.first: answers.get(m.first, {}) for m in recount})
+    merged = [kept.points[p.first] if p not in merged_counted else merged_counted[p]
+              for p in periods]
+    details = {this: kept.details} if kept and kept.details is not None else {}
+    if this not in details:
+        details[this] = _details(user, this, now)
+    if everyone and this in merged_counted and rollups.is_closed(this.end, now):
+        valid_until = tickets_reports.next_deadlines(periods=[(this.start, this.end)],
+                                                     now=now)[0]
+        rollups.store(this.first, version=kept.versions[this.first],
+                      points=merged_counted[this], satisfaction=by_month[this.first],
+                      details=details[this], valid_until=valid_until, now=now)
+    return merged, by_month, details[this]
+
+
+def keep_months(months: list[date], *, now: datetime | None = None,
+                force: bool = False) -> list[date]:
+    """Count and keep the closed ``months`` whose rollup is missing or stale (all of
+    them with ``force``): ``manage.py refresh_report_rollups``. Returns those kept."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    periods = [Period.month(m) for m in months]
+    periods = [p for p in periods if rollups.is_closed(p.end, now)]
+    if not periods:
+        return []
+    kept = rollups.read([p.first for p in periods], with_points=[], with_details=None,
+                        now=now)
+    if not force:
+        periods = [p for p in periods if p.first not in kept.satisfaction]
+    done = []
+    for p in periods:  # a month at a time: one month's rows in memory
+        merged = _merge_periods(rollups.EVERYONE, [p], now, today)[0]
+        answers = tickets_reports.satisfaction_by_month(rollups.EVERYONE, start=p.start,
+                                                        end=p.end).get(p.first, {})
+        valid_until = tickets_reports.next_deadlines(periods=[(p.start, p.end)], now=now)[0]
+        if rollups.store(p.first, version=kept.versions[p.first], points=merged,
+                         satisfaction=answers,
+                         details=_details(rollups.EVERYONE, p, now),
+                         valid_until=valid_until, now=now):
+            done.append(p.first)
+    return done
+
+
 def _total(merged: dict) -> dict:
     total: dict = {}
     for values in merged.values():
@@ -291,11 +378,26 @@ class ComparisonRow:
     figure: Figure
     cells: list[Cell]  # this month, previous month, same month last year
 
+    @property
+    def tds(self) -> SafeString:
+        return _tds(self.cells)
+
 
 @dataclass
 class PointRow:
     point: ServicePoint | None
     cells: list[Cell]
+
+    @property
+    def tds(self) -> SafeString:
+        return _tds(self.cells)
+
+
+def _tds(cells: list[Cell]) -> SafeString:
+    """The row's cells as table cells, in one string (each cell escapes its own parts):
+    a template loop per cell was most of the pages' rendering."""
+    return mark_safe("".join(f'<td class="text-end">{cell.__html__()}</td>'  # noqa: S308
+                             for cell in cells))
 
 
 @dataclass
@@ -327,12 +429,8 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
     today = timezone.localdate(now)
     this = Period.month(month)
     periods = [this, this.shift_months(-1), this.shift_months(-12)]
-    merged = _merge_periods(user, periods, now, today)
+    merged, by_month, details = _months(user, periods, now, today)
     totals = [_total(m) for m in merged]
-    # The answers of the 13 months from last year's same month to this one, in one query:
-    # the three months' distributions and the 12-month trend.
-    by_month = tickets_reports.satisfaction_by_month(user, start=periods[2].start,
-                                                     end=this.end)
     satisfaction = [{source.key: by_month.get(p.first, {}).get(source.key, {})
                      for source in tickets_reports.satisfaction_sources()} for p in periods]
     for total, dist in zip(totals, satisfaction, strict=True):
@@ -354,7 +452,6 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
     if None in merged[0]:  # carrier desks' faults with no compound on file
         by_point.append(PointRow(None, [_cell(f, merged[0][None], None, this)
                                         for f in point_figures]))
-    kwargs = {"start": this.start, "end": this.end, "now": now}
     takings_by_point = sorted(
         ((p, merged[0].get(p.pk, {}).get("takings") or ZERO) for p in points),
         key=lambda item: (-item[1], item[0].code))
@@ -371,16 +468,11 @@ def monthly_report(user, month: date, *, now: datetime | None = None) -> Monthly
     return MonthlyReport(
         month=this.first, periods=periods, comparison=comparison,
         figures=point_figures, by_point=by_point,
-        fault_days=tickets_reports.faults_by_day(user, **kwargs),
-        fault_causes=tickets_reports.fault_causes(user, **kwargs),
-        root_causes=tickets_reports.complaint_root_causes(user, start=this.start,
-                                                          end=this.end),
         satisfaction=satisfaction[0],
         satisfaction_total=total,
         satisfaction_trend=tickets_reports.trend_from_months(by_month, months=12,
                                                             end=this.end),
-        repeat_premises=tickets_reports.repeat_fault_premises(user, start=this.start,
-                                                              end=this.end),
+        **details,
         takings_by_point=takings_by_point,
         sla=[(label, part, whole, tickets_reports.rate(part, whole))
              for label, part, whole in sla],

@@ -1,0 +1,189 @@
+"""The monthly report's closed months, kept: a rollup of each month's figures per service
+point, computed by the very aggregations of the live report and trusted only while fresh.
+
+Why: the report compares a month with the previous one and the same month last year, and
+draws 13 months of satisfaction. Counting those past months live reads every order,
+fault, receipt and answer of them on each request; their figures hardly change.
+
+What is kept (``MonthFigures``), per closed month:
+
+- a row per service point (and one with ``service_point_id`` None: faults of a carrier
+  desk with no compound on file) holding the numbers ``figures._merge_periods`` gives for
+  that point: orders, callbacks, faults, complaints and their clocks, receipts, closes;
+- the month's row (``service_point_id`` = :data:`MONTH_ROW`): the answers by source and
+  satisfaction level, and the month's lists (faults by day, fault causes, complaint root
+  causes, premises with repeated faults, with the names as they were when counted). It
+  is always written, so an empty month is known to be empty.
+
+The refresh rule (when a kept month is trusted):
+
+1. **Only closed months**: a month is kept once it ended :data:`SETTLE` ago (a writing
+   transaction begun before midnight has committed by then). The live month is always
+   counted live.
+2. **Any late change makes it stale**: triggers on every table the figures count
+   (migration 0001) add one to the month's ``ReportMonth.version`` when a row of a closed
+   month is inserted, updated or deleted (a callback or a complaint's history counts in
+   its order's or complaint's month). A month is trusted only if it was computed at the
+   current version; otherwise it is counted live again and the rollup replaced.
+3. **Figures counted against "now"** (late faults, overdue orders, complaints past a
+   clock) change when a deadline passes without any write: each month carries
+   ``valid_until``, the first deadline of its records still to come; after it the month
+   is counted live again and re-kept.
+4. **Stored only if nothing changed meanwhile**: the version is read before counting and
+   the rows are replaced under the ``ReportMonth`` row's lock only if the version is
+   still the same (a concurrent writer's trigger holds that lock until it commits), so a
+   change can never hide behind a rollup computed without it.
+5. A ``TRUNCATE`` of a counted table (the scale generator, which loads with triggers off)
+   deletes every kept month.
+
+Who: only for users who see every service point (managers); anyone restricted to a
+point or to their own work gets live figures. ``manage.py refresh_report_rollups`` keeps
+the past months at the start of each month (cron) and after a bulk load; a report also
+keeps its own month when it had to count it live (missing or stale). Months not kept are
+simply counted live: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from appraisal.reports.models import MonthFigures, ReportMonth
+from servicedesk.roles import Role
+
+SETTLE = timedelta(hours=1)
+MONTH_ROW = 0  # service_point_id of the month's own row (no service point has id 0)
+MONEY_KEYS = ("takings", "void_total", "difference")
+
+# Every service point, for counting a month to keep (not a user: nobody signs in as it).
+EVERYONE = SimpleNamespace(is_authenticated=True, is_superuser=True, service_point_id=None,
+                           role=None, pk=None)
+
+
+def sees_all(user) -> bool:
+    """Whether ``restrict(user)`` leaves every row of every subject the report counts."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.service_point_id is None and user.role != Role.INSTALLER)
+
+
+def is_closed(end: datetime, now: datetime) -> bool:
+    """A month ending at ``end`` may be kept (and read from the rollup) at ``now``."""
+    return end <= now - SETTLE
+
+
+def month_end(month: date) -> datetime:
+    """The first instant after the local month starting on ``month``."""
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return timezone.make_aware(datetime.combine(following, time.min))
+
+
+@dataclass
+class Kept:
+    """What the rollup holds for the months asked: the figures by point of the fresh ones
+    (only those asked with points), the answers of every fresh month, and the version of
+    each month read (to store a recount at)."""
+
+    points: dict[date, dict]
+    satisfaction: dict[date, dict]
+    versions: dict[date, int]
+    details: dict | None = None  # the lists of the month asked ``with_details``
+
+
+def _decode(figures: dict) -> dict:
+    return {key: Decimal(value) if key in MONEY_KEYS and value is not None else value
+            for key, value in figures.items()}
+
+
+def _encode(figures: dict) -> dict:
+    return {key: str(value) if isinstance(value, Decimal) else value
+            for key, value in figures.items()}
+
+
+def _encode_details(details: dict) -> dict:
+    return {**details, "fault_days": [{**row, "day": row["day"].isoformat()}
+                                      for row in details["fault_days"]]}
+
+
+def _decode_details(details: dict) -> dict:
+    return {**details, "fault_days": [{**row, "day": date.fromisoformat(row["day"])}
+                                      for row in details["fault_days"]]}
+
+
+def read(months: list[date], *, with_points: list[date], with_details: date | None,
+         now: datetime) -> Kept:
+    """The fresh kept months among ``months`` (one query): their answers, their figures
+    by point for the months of ``with_points`` and the lists of ``with_details``."""
+    table, state = MonthFigures._meta.db_table, ReportMonth._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.month, coalesce(r.version, 0), f.service_point_id, f.version, "
+            f"f.valid_until, CASE WHEN f.service_point_id = %s AND m.month <> %s "
+            f"THEN jsonb_build_object('satisfaction', f.figures -> 'satisfaction') "
+            f"ELSE f.figures END "
+            f"FROM unnest(%s::date[]) AS m(month) "
+            f"LEFT JOIN {state} r ON r.month = m.month "
+            f"LEFT JOIN {table} f ON f.month = m.month "
+            f"AND (f.service_point_id = %s OR m.month = ANY(%s::date[]))",
+            [MONTH_ROW, with_details or date.min, months, MONTH_ROW, with_points])
+        rows = cursor.fetchall()
+    versions: dict[date, int] = {}
+    found: dict[date, dict] = {}
+    stale: set[date] = set()
+    closed = {month: is_closed(month_end(month), now) for month in months}
+    for month, version, point, kept_at, valid_until, figures in rows:
+        versions[month] = version
+        if kept_at is None or not closed[month]:
+            continue
+        if kept_at != version or (valid_until is not None and valid_until <= now):
+            stale.add(month)
+            continue
+        if isinstance(figures, str):  # a raw cursor may leave jsonb undecoded
+            figures = json.loads(figures)
+        found.setdefault(month, {})[point] = figures
+    kept = Kept(points={}, satisfaction={}, versions=versions)
+    for month, rows_by_point in found.items():
+        if month in stale or MONTH_ROW not in rows_by_point:
+            continue
+        month_row = rows_by_point.pop(MONTH_ROW)
+        kept.satisfaction[month] = month_row["satisfaction"]
+        if month == with_details:
+            kept.details = _decode_details(month_row["details"])
+        if month in with_points:
+            kept.points[month] = {point: _decode(values)
+                                  for point, values in rows_by_point.items()}
+    return kept
+
+
+def store(month: date, *, version: int, points: dict, satisfaction: dict, details: dict,
+          valid_until: datetime | None, now: datetime) -> bool:
+    """Keep ``month``'s figures counted at ``version``: replaced under the month's lock,
+    and only if no write changed the month since (False then: it stays live)."""
+    with transaction.atomic():
+        ReportMonth.objects.get_or_create(month=month)  # waits for a writer's new row
+        current = (ReportMonth.objects.select_for_update().filter(month=month)
+                   .values_list("version", flat=True).get())
+        if current != version:
+            return False
+        MonthFigures.objects.filter(month=month).delete()
+        common = {"month": month, "version": version, "computed_at": now,
+                  "valid_until": valid_until}
+        MonthFigures.objects.bulk_create(
+            [MonthFigures(service_point_id=MONTH_ROW,
+                          figures={"satisfaction": satisfaction,
+                                   "details": _encode_details(details)}, **common)]
+            + [MonthFigures(service_point_id=point, figures=_encode(values), **common)
+               for point, values in points.items()])
+    return True
+
+
+def versions(months: list[date]) -> dict[date, int]:
+    """The current version of each of ``months`` (0: never changed since it closed)."""
+    found = dict(ReportMonth.objects.filter(month__in=months).values_list("month", "version"))
+    return {month: found.get(month, 0) for month in months}
