@@ -564,15 +564,14 @@ def manager_home(user, *, now: datetime | None = None) -> ManagerHome:
             for key, value in values.items():
                 target[(rename or {}).get(key, key)] = value
 
-    add(tickets_reports.order_today(user, day_start=day.start, now=now),
-        {"overdue_now": "orders_overdue_now"})
-    add(tickets_reports.order_figures(user, start=month.start, end=month.end, now=now),
-        {"overdue": "orders_overdue", "callbacks": "order_callbacks",
-         "callbacks_passed": "order_callbacks_passed"})
-    add(tickets_reports.fault_live(user, day_start=day.start, now=now),
-        {"open_now": "faults_open_now", "overdue_now": "faults_overdue_now"})
-    add(tickets_reports.fault_figures(user, start=month.start, end=month.end, now=now),
-        {"callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed",
+    add(tickets_reports.order_home(user, day_start=day.start, start=month.start,
+                                   end=month.end, now=now),
+        {"overdue_now": "orders_overdue_now", "overdue": "orders_overdue",
+         "callbacks": "order_callbacks", "callbacks_passed": "order_callbacks_passed"})
+    add(tickets_reports.fault_home(user, day_start=day.start, start=month.start,
+                                   end=month.end, now=now),
+        {"open_now": "faults_open_now", "overdue_now": "faults_overdue_now",
+         "callbacks": "fault_callbacks", "callbacks_passed": "fault_callbacks_passed",
          "late": "faults_late"})
     add(tickets_reports.complaint_live(user, now=now),
         {"open_now": "complaints_open_now", "past_clock_now": "complaints_late_now"})
