@@ -84,31 +84,14 @@ class DecideForm(Form):
                                widget=forms.Textarea(attrs={"rows": 2, **WIDE}))
 
 
-class ReviewForm(Form):
-    """The rubric: one points field per item, the fatal errors as checkboxes."""
+class _RubricFields:
+    """One points field per rubric item (``item_<code>``) and the fatal errors."""
 
-    agent = forms.ModelChoiceField(label=_("agent"), queryset=User.objects.none())
-    call_at = forms.DateTimeField(label=_("call time"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    call_ref = forms.CharField(
-        label=_("the call's fault, complaint or case"), max_length=20,
-        help_text=_("Its number, e.g. X-00012, TS-00003, ZX-00007."))
-    remarks = forms.CharField(label=_("remarks"), required=False, max_length=500,
-                              widget=forms.TextInput(attrs=WIDE))
-    fatal_errors = forms.MultipleChoiceField(label=_("fatal errors (the call scores 0)"),
-                                             required=False,
-                                             widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args, rubric, agents, calibrating=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def add_rubric_fields(self, rubric) -> None:
         self.rubric = rubric
         self.categories = list(rubric.categories.prefetch_related("items"))
-        self.fields["agent"].queryset = agents
         self.fields["fatal_errors"].choices = [(f.code, f.name)
                                                for f in rubric.fatal_errors.all()]
-        if calibrating is not None:
-            for name in ("agent", "call_at", "call_ref"):
-                del self.fields[name]
         for category in self.categories:
             for item in category.items.all():
                 self.fields[f"item_{item.code}"] = forms.DecimalField(
@@ -125,6 +108,46 @@ class ReviewForm(Form):
     def points(self) -> dict[str, Decimal]:
         return {name[5:]: value for name, value in self.cleaned_data.items()
                 if name.startswith("item_")}
+
+
+def _fatal_errors_field():
+    return forms.MultipleChoiceField(label=_("fatal errors (the call scores 0)"),
+                                     required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class ReviewForm(_RubricFields, Form):
+    """The rubric: one points field per item, the fatal errors as checkboxes."""
+
+    agent = forms.ModelChoiceField(label=_("agent"), queryset=User.objects.none())
+    call_at = forms.DateTimeField(label=_("call time"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    call_ref = forms.CharField(
+        label=_("the call's fault, complaint or case"), max_length=20,
+        help_text=_("Its number, e.g. X-00012, TS-00003, ZX-00007."))
+    remarks = forms.CharField(label=_("remarks"), required=False, max_length=500,
+                              widget=forms.TextInput(attrs=WIDE))
+    fatal_errors = _fatal_errors_field()
+
+    def __init__(self, *args, rubric, agents, calibrating=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents
+        if calibrating is not None:
+            for name in ("agent", "call_at", "call_ref"):
+                del self.fields[name]
+        self.add_rubric_fields(rubric)
+
+
+class ReviewRescoreForm(_RubricFields, Form):
+    """A disputed review scored again: its item points and fatal errors, as they stand."""
+
+    fatal_errors = _fatal_errors_field()
+
+    def __init__(self, *args, review, **kwargs):
+        kwargs.setdefault("initial", {
+            "fatal_errors": review.fatal_errors,
+            **{f"item_{code}": value for code, value in review.points.items()}})
+        super().__init__(*args, **kwargs)
+        self.add_rubric_fields(review.rubric)
 
 
 class RewardPenaltyForm(Form):
@@ -158,64 +181,138 @@ class YearEndForm(Form):
                               widget=forms.TextInput(attrs=WIDE))
 
 
+ITEM_FIELDS = ("name", "description", "max_points", "mode", "evidence", "points_per_unit")
+
+
 class TemplateEditForm(Form):
-    """A template's name, default flag, category names and weights, and item fields."""
+    """A template's name and flags; with ``structure`` (no scorecard made with it yet) also
+    its categories (name, weight, remove), items (fields, remove), a new item per category
+    and a new category with its first item."""
 
     name = forms.CharField(label=_("name"), max_length=80)
     is_default = forms.BooleanField(label=_("default for the role"), required=False)
     is_active = forms.BooleanField(label=_("active"), required=False)
 
-    def __init__(self, *args, template, **kwargs):
-        from appraisal.models import EvidenceKind, ItemMode
-
+    def __init__(self, *args, template, structure=True, **kwargs):
+        self.structure = structure
         self.categories = list(template.categories.prefetch_related("items"))
         initial = {"name": template.name, "is_default": template.is_default,
                    "is_active": template.is_active}
-        for c in self.categories:
-            initial[f"cat_{c.pk}_name"], initial[f"cat_{c.pk}_weight"] = c.name, c.weight
-            for i in c.items.all():
-                for f in ("name", "max_points", "mode", "evidence", "points_per_unit"):
-                    initial[f"item_{i.pk}_{f}"] = getattr(i, f)
+        if structure:
+            for c in self.categories:
+                initial[f"cat_{c.pk}_name"], initial[f"cat_{c.pk}_weight"] = c.name, c.weight
+                for i in c.items.all():
+                    for f in ITEM_FIELDS:
+                        initial[f"item_{i.pk}_{f}"] = getattr(i, f)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        small = {"class": "form-control form-control-sm"}
-        select = {"class": "form-select form-select-sm"}
+        if not structure:
+            return
         for c in self.categories:
             self.fields[f"cat_{c.pk}_name"] = forms.CharField(
-                label=_("category"), max_length=60, widget=forms.TextInput(attrs=small))
-            self.fields[f"cat_{c.pk}_weight"] = forms.DecimalField(
-                label=_("weight %"), min_value=0, max_value=200, max_digits=6,
-                decimal_places=2, widget=forms.NumberInput(attrs=small))
+                label=_("category"), max_length=60, widget=forms.TextInput(attrs=SMALL))
+            self.fields[f"cat_{c.pk}_weight"] = _weight_field()
+            self.fields[f"cat_{c.pk}_delete"] = _delete_field(_("remove the category"))
             for i in c.items.all():
-                p = f"item_{i.pk}_"
-                self.fields[p + "name"] = forms.CharField(
-                    label=_("item"), max_length=120, widget=forms.TextInput(attrs=small))
-                self.fields[p + "max_points"] = forms.DecimalField(
-                    label=_("max points"), min_value=0, max_digits=6, decimal_places=2,
-                    widget=forms.NumberInput(attrs=small))
-                self.fields[p + "mode"] = forms.ChoiceField(
-                    label=_("mode"), choices=ItemMode.choices, widget=forms.Select(attrs=select))
-                self.fields[p + "evidence"] = forms.ChoiceField(
-                    label=_("evidence"), choices=EvidenceKind.choices, required=False,
-                    widget=forms.Select(attrs=select))
-                self.fields[p + "points_per_unit"] = forms.DecimalField(
-                    label=_("points per evidence unit"), min_value=0, max_digits=6,
-                    decimal_places=2, widget=forms.NumberInput(attrs=small))
+                self._item_fields(f"item_{i.pk}_", required=True)
+                self.fields[f"item_{i.pk}_delete"] = _delete_field(_("remove"))
+            self._item_fields(f"new_{c.pk}_", required=False)
+        self.fields["newcat_name"] = forms.CharField(
+            label=_("new category"), max_length=60, required=False,
+            widget=forms.TextInput(attrs=SMALL))
+        self.fields["newcat_weight"] = _weight_field(required=False)
+        self._item_fields("newcat_item_", required=False)
+
+    def _item_fields(self, prefix: str, *, required: bool) -> None:
+        from appraisal.models import EvidenceKind, ItemMode
+
+        select = {"class": "form-select form-select-sm"}
+        self.fields[prefix + "name"] = forms.CharField(
+            label=_("item"), max_length=120, required=required,
+            widget=forms.TextInput(attrs=SMALL))
+        self.fields[prefix + "description"] = forms.CharField(
+            label=_("description"), max_length=500, required=False,
+            widget=forms.TextInput(attrs={**SMALL, "placeholder": _("description")}))
+        self.fields[prefix + "max_points"] = forms.DecimalField(
+            label=_("max points"), required=required, max_digits=6, decimal_places=2,
+            widget=forms.NumberInput(attrs=SMALL))
+        self.fields[prefix + "mode"] = forms.ChoiceField(
+            label=_("mode"), choices=ItemMode.choices, initial=ItemMode.AWARD,
+            required=required, widget=forms.Select(attrs=select))
+        self.fields[prefix + "evidence"] = forms.ChoiceField(
+            label=_("evidence"), choices=EvidenceKind.choices, required=False,
+            widget=forms.Select(attrs=select))
+        self.fields[prefix + "points_per_unit"] = forms.DecimalField(
+            label=_("points per evidence unit"), min_value=0, max_digits=6, decimal_places=2,
+            required=required, widget=forms.NumberInput(attrs=SMALL))
+
+    def clean(self):
+        data = super().clean()
+        if not self.structure:
+            return data
+        # a new item is its name: the other fields of an empty row are ignored
+        for prefix in [f"new_{c.pk}_" for c in self.categories] + ["newcat_item_"]:
+            if data.get(prefix + "name") and data.get(prefix + "max_points") is None:
+                self.add_error(prefix + "max_points", _("Enter the new item's max points."))
+        if data.get("newcat_name"):
+            if data.get("newcat_weight") is None:
+                self.add_error("newcat_weight", _("Enter the new category's weight."))
+            if not data.get("newcat_item_name"):
+                self.add_error("newcat_item_name", _("A new category starts with an item."))
+        return data
 
     def grouped(self):
         for c in self.categories:
-            yield (c, self[f"cat_{c.pk}_name"], self[f"cat_{c.pk}_weight"],
-                   [(i, [self[f"item_{i.pk}_{f}"] for f in
-                         ("name", "max_points", "mode", "evidence", "points_per_unit")])
-                    for i in c.items.all()])
+            yield {"category": c, "name": self[f"cat_{c.pk}_name"],
+                   "weight": self[f"cat_{c.pk}_weight"], "delete": self[f"cat_{c.pk}_delete"],
+                   "items": [(i, self._row(f"item_{i.pk}_"), self[f"item_{i.pk}_delete"])
+                             for i in c.items.all()],
+                   "new": self._row(f"new_{c.pk}_")}
+
+    def new_category_row(self):
+        return self._row("newcat_item_")
+
+    def _row(self, prefix: str) -> dict:
+        row = {f: self[prefix + f] for f in ITEM_FIELDS}
+        row["cells"] = [row[f] for f in ("max_points", "mode", "evidence", "points_per_unit")]
+        return row
+
+    def _values(self, prefix: str) -> dict:
+        return {f: self.cleaned_data[prefix + f] for f in ITEM_FIELDS}
 
     def changes(self) -> dict:
+        """The structural changes, as ``services.template_update`` takes them."""
+        if not self.structure:
+            return {}
         data = self.cleaned_data
-        return {
+        kept = [c for c in self.categories if not data[f"cat_{c.pk}_delete"]]
+        result = {
             "categories": {c.pk: {"name": data[f"cat_{c.pk}_name"],
-                                  "weight": data[f"cat_{c.pk}_weight"]}
-                           for c in self.categories},
-            "items": {i.pk: {f: data[f"item_{i.pk}_{f}"] for f in
-                             ("name", "max_points", "mode", "evidence", "points_per_unit")}
-                      for c in self.categories for i in c.items.all()},
+                                  "weight": data[f"cat_{c.pk}_weight"]} for c in kept},
+            "items": {i.pk: self._values(f"item_{i.pk}_") for c in kept for i in c.items.all()
+                      if not data[f"item_{i.pk}_delete"]},
+            "delete_categories": {c.pk for c in self.categories if data[f"cat_{c.pk}_delete"]},
+            "delete_items": {i.pk for c in kept for i in c.items.all()
+                             if data[f"item_{i.pk}_delete"]},
+            "new_items": {c.pk: [self._values(f"new_{c.pk}_")] for c in kept
+                          if data[f"new_{c.pk}_name"]},
         }
+        if data["newcat_name"]:
+            result["new_category"] = {"name": data["newcat_name"],
+                                      "weight": data["newcat_weight"],
+                                      "item": self._values("newcat_item_")}
+        return result
+
+
+SMALL = {"class": "form-control form-control-sm"}
+
+
+def _weight_field(required: bool = True):
+    return forms.DecimalField(label=_("weight %"), min_value=0, max_value=200, max_digits=6,
+                              decimal_places=2, required=required,
+                              widget=forms.NumberInput(attrs=SMALL))
+
+
+def _delete_field(label):
+    return forms.BooleanField(label=label, required=False,
+                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

@@ -154,7 +154,9 @@ class TemplateItem(models.Model):
         verbose_name_plural = _("template items")
         constraints = [
             models.UniqueConstraint(fields=["category", "code"], name="item_code"),
-            models.CheckConstraint(condition=Q(max_points__gte=0), name="item_max_positive"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="item_max_positive",
+                                   violation_error_message=_(
+                                       "Max points must be more than 0.")),
         ]
 
     def __str__(self) -> str:
@@ -468,6 +470,8 @@ class Dispute(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     total_before = models.DecimalField(_("score before"), null=True, blank=True, **POINTS)
     total_after = models.DecimalField(_("score after"), null=True, blank=True, **POINTS)
+    # what the rescoring changed, item by item: [{"item", "before", "after"}, …]
+    changes = models.JSONField(_("changes"), default=list, blank=True)
 
     objects = DisputeQuerySet.as_manager()
     service_point_path = None

@@ -174,11 +174,35 @@ def _templates_create(data: dict) -> int:
     return len(templates)
 
 
+ITEM_FIELDS = ("name", "description", "max_points", "mode", "evidence", "points_per_unit")
+
+
+def template_usage(template: ScorecardTemplate) -> int:
+    """How many scorecards (or, for a rubric, call reviews) were made with the template."""
+    if template.kind == TemplateKind.CALL_QUALITY:
+        return CallReview.objects.filter(rubric=template).count()
+    return Scorecard.objects.filter(template=template).count()
+
+
+def template_in_use_message(count: int) -> str:
+    return _("%(n)d scorecards or reviews were made with this template, so its categories "
+             "and items stay as they are: copy it as a new version and edit the copy.") % {
+        "n": count}
+
+
 @transaction.atomic
 def template_update(*, template: ScorecardTemplate, by, name: str, is_default: bool,
-                    is_active: bool, categories: dict, items: dict) -> ScorecardTemplate:
-    """A manager edits a template: names, weights, items. Scorecards already generated
-    keep their snapshot; weights are checked (sum 100) before anything is saved."""
+                    is_active: bool, categories: dict | None = None, items: dict | None = None,
+                    delete_items=(), delete_categories=(), new_items: dict | None = None,
+                    new_category: dict | None = None) -> ScorecardTemplate:
+    """A manager edits a template: name, default and active flags, and while no scorecard
+    (or review) was made with it, its structure: category names and weights, item fields,
+    items and categories added (``new_items``: category id → list of item fields;
+    ``new_category``: name, weight and its first ``item``) or removed. A template in use
+    keeps its structure (a new version is a copy: ``template_copy``), so a scorecard's
+    template always says what the scorecard was made with; scorecards keep their own
+    snapshot anyway. Checked before anything stays saved: weights sum to 100 (a rubric's
+    items to 100 points), max points above 0, every category has an item."""
     template = ScorecardTemplate.objects.select_for_update().get(pk=template.pk)
     template.name, template.is_active = name, is_active
     if is_default and not template.is_default:
@@ -187,19 +211,92 @@ def template_update(*, template: ScorecardTemplate, by, name: str, is_default: b
     template.is_default = is_default
     template.full_clean()
     template.save()
-    for category in template.categories.all():
-        if category.pk in categories:
-            category.name = categories[category.pk]["name"]
-            category.weight = categories[category.pk]["weight"]
-            category.save()
-    for item in TemplateItem.objects.filter(category__template=template):
-        if item.pk in items:
-            for field, value in items[item.pk].items():
-                setattr(item, field, value or "" if field == "evidence" else value)
-            item.full_clean()
-            item.save()
+    if any([categories, items, delete_items, delete_categories, new_items, new_category]):
+        used = template_usage(template)
+        if used:
+            raise ValidationError(template_in_use_message(used))
+        _template_restructure(template, categories or {}, items or {}, set(delete_items),
+                              set(delete_categories), new_items or {}, new_category)
     template_check(template)  # raises: the transaction rolls everything back
     return template
+
+
+def _item_errors(prefix: str, values: dict) -> dict:
+    if values.get("max_points") is None or values["max_points"] <= 0:
+        return {f"{prefix}max_points": [_("Max points must be more than 0.")]}
+    return {}
+
+
+def _next_code(taken: set[str], stem: str) -> str:
+    n = len(taken) + 1
+    while f"{stem}-{n}" in taken:
+        n += 1
+    taken.add(f"{stem}-{n}")
+    return f"{stem}-{n}"
+
+
+def _template_restructure(template, categories: dict, items: dict, delete_items: set,
+                          delete_categories: set, new_items: dict,
+                          new_category: dict | None) -> None:
+    cats = {c.pk: c for c in template.categories.prefetch_related("items")}
+    all_items = {i.pk: i for c in cats.values() for i in c.items.all()}
+    if not delete_items <= set(all_items) or not delete_categories <= set(cats):
+        raise ValidationError(_("An item or category of another template was posted."))
+    errors: dict = {}
+    for pk, values in categories.items():
+        if pk in cats and pk not in delete_categories:
+            category = cats[pk]
+            category.name, category.weight = values["name"], values["weight"]
+            category.save()
+    for pk, values in items.items():
+        item = all_items.get(pk)
+        if item is None or pk in delete_items or item.category_id in delete_categories:
+            continue
+        item_errors = _item_errors(f"item_{pk}_", values)
+        if item_errors:  # reported below with the others; saving would break the check
+            errors.update(item_errors)
+            continue
+        for field, value in values.items():
+            setattr(item, field, (value or "") if field in ("evidence", "description")
+                    else value)
+        item.save()
+    TemplateItem.objects.filter(pk__in=delete_items).delete()
+    TemplateCategory.objects.filter(pk__in=delete_categories).delete()
+    created = []
+    for cat_pk, rows in new_items.items():
+        category = cats.get(cat_pk)
+        if category is None or cat_pk in delete_categories:
+            continue
+        taken = {i.code for i in category.items.all()}
+        for row in rows:
+            errors.update(_item_errors(f"new_{cat_pk}_", row))
+            created.append(_new_item(category, row, _next_code(taken, "item"),
+                                     order=len(taken)))
+    if new_category:
+        errors.update(_item_errors("newcat_item_", new_category["item"]))
+        category = TemplateCategory.objects.create(
+            template=template, name=new_category["name"], weight=new_category["weight"],
+            code=_next_code({c.code for c in cats.values()}, "category"),
+            order=max((c.order for c in cats.values()), default=0) + 1)
+        created.append(_new_item(category, new_category["item"], "item-1", order=0))
+    if errors:
+        raise ValidationError(errors)
+    for item in created:
+        item.full_clean()
+    TemplateItem.objects.bulk_create(created)
+    empty = list(template.categories.filter(items__isnull=True).values_list("name", flat=True))
+    if empty:
+        raise ValidationError(_("A category needs at least one item (remove the category "
+                                "instead): %(names)s.") % {"names": "、".join(empty)})
+
+
+def _new_item(category, values: dict, code: str, *, order: int) -> TemplateItem:
+    return TemplateItem(category=category, code=code, order=order, name=values["name"],
+                        description=values.get("description") or "",
+                        max_points=values["max_points"],
+                        mode=values.get("mode") or ItemMode.AWARD,
+                        evidence=values.get("evidence") or "",
+                        points_per_unit=values.get("points_per_unit") or Decimal(0))
 
 
 @transaction.atomic
@@ -575,10 +672,15 @@ def scorecard_dispute(*, scorecard: Scorecard, by, comment: str) -> Dispute:
 @transaction.atomic
 def dispute_decide(*, dispute: Dispute, by, decision: str, response: str,
                    scores: dict[int, Decimal] | None = None,
+                   remarks: dict[int, str] | None = None,
                    points: dict[str, Decimal] | None = None,
                    fatal_errors: list[str] | None = None) -> Dispute:
-    """The manager's answer: accept or partly accept (rescoring), or reject. Recorded with
-    the score before and after; the scorecard goes back to the staff member signed."""
+    """The manager's answer: accept (rescoring), partly accept (rescoring allowed) or
+    reject, always with an answer. A scorecard is rescored through ``scores``/``remarks``
+    (keys: line ids), a call review through ``points``/``fatal_errors``. Recorded on the
+    dispute: who, when, the decision, the answer, the score before and after and each
+    item changed (the lines and the review are audited as well); the scorecard goes back
+    to the staff member signed, the review to the agent submitted."""
     d = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if d.decision:
         raise AppraisalError(_("This dispute has been decided already."))
@@ -587,27 +689,79 @@ def dispute_decide(*, dispute: Dispute, by, decision: str, response: str,
     if not response.strip():
         raise ValidationError({"response": _("Give the staff member an answer.")})
     rescoring = decision in (DisputeDecision.ACCEPTED, DisputeDecision.PARTLY)
+    changes: list[dict] = []
     if d.scorecard_id:
         card = Scorecard.objects.select_for_update().get(pk=d.scorecard_id)
-        if rescoring and scores:
-            _apply_scores(card, scores, {})
-            _refresh_money(card)
+        before = card.total
+        if rescoring and (scores or remarks):
+            changes = _rescore_card(card, scores or {}, remarks or {})
         _move(card, ScorecardState.SIGNED)
         card.signed_at, card.signed_by = timezone.now(), by
         card.save()
         after = card.total
     else:
         review = CallReview.objects.select_for_update().get(pk=d.review_id)
+        before = review.final_score
         if rescoring and (points is not None or fatal_errors is not None):
-            _score_review(review, points if points is not None else review.points,
-                          fatal_errors if fatal_errors is not None else review.fatal_errors)
+            changes = _rescore_review(
+                review, points if points is not None else review.points,
+                fatal_errors if fatal_errors is not None else review.fatal_errors)
         review.state = ReviewState.SUBMITTED
         review.save()
         after = review.final_score
-    d.decision, d.response = decision, response[:500]
-    d.decided_by, d.decided_at, d.total_after = by, timezone.now(), after
+    if decision == DisputeDecision.ACCEPTED and not changes:
+        raise ValidationError({"decision": _(
+            "Accepting a dispute rescores: change a score (or a remark), or choose partly "
+            "accepted or rejected.")})
+    d.decision, d.response, d.changes = decision, response[:500], changes
+    d.decided_by, d.decided_at = by, timezone.now()
+    d.total_before, d.total_after = before, after
     d.save()
     return d
+
+
+def _points_text(value) -> str:
+    return f"{Decimal(str(value)).quantize(CENT):f}"
+
+
+def _rescore_card(card: Scorecard, scores: dict, remarks: dict) -> list[dict]:
+    """Apply a dispute's new scores and remarks to a signed scorecard (total and pay
+    recomputed); return what changed."""
+    before = {pk: (score, remark) for pk, score, remark in
+              card.lines.values_list("pk", "score", "remark")}
+    lines = _apply_scores(card, scores, remarks)
+    _refresh_money(card)
+    changes = []
+    for line in lines:
+        old_score, old_remark = before[line.pk]
+        label = f"{line.category_name} · {line.name}"
+        if line.score != old_score:
+            changes.append({"item": label, "field": "score",
+                            "before": _points_text(old_score), "after": _points_text(line.score)})
+        if line.remark != old_remark:
+            changes.append({"item": label, "field": "remark", "before": old_remark,
+                            "after": line.remark})
+    return changes
+
+
+def _rescore_review(review: CallReview, points: dict, fatal_errors: list) -> list[dict]:
+    """Score a disputed review again (raw and final via ``call_quality_score``); return
+    what changed."""
+    old_points, old_fatal = dict(review.points), list(review.fatal_errors)
+    items = _score_review(review, points, fatal_errors)
+    changes = []
+    for code, item in items.items():
+        old = Decimal(str(old_points.get(code, 0)))
+        new = Decimal(str(review.points.get(code, 0)))
+        if old != new:
+            changes.append({"item": f"{item.category.name} · {item.name}", "field": "points",
+                            "before": _points_text(old), "after": _points_text(new)})
+    if sorted(old_fatal) != review.fatal_errors:
+        names = dict(review.rubric.fatal_errors.values_list("code", "name"))
+        changes.append({"item": _("fatal errors"), "field": "fatal_errors",
+                        "before": "、".join(names.get(c, c) for c in old_fatal) or "—",
+                        "after": "、".join(names.get(c, c) for c in review.fatal_errors) or "—"})
+    return changes
 
 
 # --- call-quality reviews ------------------------------------------------------------------
@@ -622,8 +776,9 @@ def rubric_default() -> ScorecardTemplate:
     return rubric
 
 
-def _score_review(review: CallReview, points: dict, fatal_errors: list) -> None:
-    items = {i.code: i for i in TemplateItem.objects.filter(category__template=review.rubric_id)}
+def _score_review(review: CallReview, points: dict, fatal_errors: list) -> dict:
+    items = {i.code: i for i in TemplateItem.objects.filter(category__template=review.rubric_id)
+             .select_related("category")}
     fatal_codes = set(review.rubric.fatal_errors.values_list("code", flat=True))
     clean, errors = {}, {}
     for code, item in items.items():
@@ -650,6 +805,7 @@ def _score_review(review: CallReview, points: dict, fatal_errors: list) -> None:
     review.fatal_errors = sorted(set(fatal_errors))
     review.raw_score = call_quality_score(clean, False)
     review.final_score = call_quality_score(clean, bool(review.fatal_errors))
+    return items
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from appraisal.filtersets import (
 from appraisal.models import (
     CallReview,
     Dispute,
+    DisputeDecision,
     RewardPenalty,
     Scorecard,
     ScorecardState,
@@ -62,6 +64,20 @@ def parse_month(value: str | None, default: date) -> date:
     return default
 
 
+def place_service_errors(bound: list, exc: ValidationError) -> None:
+    """A service error on the form of the page that shows its field (a decision and its
+    rescoring are two forms posted together); otherwise on top of the first form."""
+    if not hasattr(exc, "error_dict"):
+        bound[0].add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form = next((f for f in bound if name in f.fields), None)
+        if form is None:
+            bound[0].add_error(None, errors)
+        else:
+            add_service_errors(form, ValidationError({name: errors}))
+
+
 # --- scorecards ----------------------------------------------------------------------------
 
 
@@ -79,7 +95,12 @@ class ScorecardListView(ObjectListView):
 
 
 class MonthView(ObjectListView):
-    """The manager's month: the team ranked by total, generate button, Excel export."""
+    """The manager's month: the team ranked by total, generate button, Excel export.
+
+    The page draws its rows and filters with plain template loops over values prepared
+    here: django-tables2's cells and Django's widget templates (an ``include`` per option
+    of the 40 service points) cost more CPU than the rest of the page (bench/README.md).
+    RankingTable serves the Excel export only, which has the whole month."""
 
     queryset = Scorecard.objects.all()
     permission_required = "appraisal.sign_scorecard"
@@ -87,8 +108,6 @@ class MonthView(ObjectListView):
     table_class = RankingTable
     template_name = "appraisal/month.html"
     export_formats = ("xlsx",)
-    # drawn by a plain template loop (cheaper than django-tables2's cell rendering, so 50
-    # to a page); the table's columns serve the Excel export, which has the whole month
     per_page = 50
 
     def get_month(self) -> date:
@@ -97,20 +116,87 @@ class MonthView(ObjectListView):
     def get_queryset(self):
         return selectors.month_ranking(super().get_queryset(), self.get_month())
 
+    def exporting(self) -> bool:
+        return self.request.GET.get(self.export_trigger_param) in self.export_formats
+
+    def get_table(self, **kwargs):
+        return super().get_table(**kwargs) if self.exporting() else None
+
     def get_export_filename(self, export_format):
         return f"scorecards-{self.get_month():%Y-%m}.{export_format}"
 
+    def get_page(self):
+        """One page of the ranking without counting the month: one row more than a page
+        tells whether there is a next one."""
+        value = self.request.GET.get("page", "")
+        number = int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+        start = (number - 1) * self.per_page
+        rows = list(self.object_list.values(*RANKING_VALUES)[start:start + self.per_page + 1])
+        page = SimpleNamespace(number=number, has_previous=number > 1,
+                               has_next=len(rows) > self.per_page,
+                               previous_page_number=number - 1, next_page_number=number + 1)
+        return page, [_ranking_row(row) for row in rows[:self.per_page]]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.exporting():
+            return context
         month = self.get_month()
+        page, ranking = self.get_page()
         context.update(
             title=_("Scorecards of %(month)s") % {"month": f"{month.year}年{month.month}月"},
-            month=month, month_choices=forms._month_choices(),
-            ranking=[row.record for row in context["table"].page.object_list],
-            page_obj=context["table"].page,
+            month=month, month_choices=forms._month_choices(), ranking=ranking,
+            page_obj=page, filters=_plain_filters(context["filter"].form),
             detail_prefix=reverse("appraisal:scorecard_detail", args=[0])[:-2],
         )
         return context
+
+
+RANKING_VALUES = ("pk", "rank", "staff__full_name", "staff__username", "role",
+                  "service_point__name", "proposed_total", "total", "max_total",
+                  "demotion_below", "complaints", "median_transaction_seconds",
+                  "call_quality_average", "pay_deduction", "state")
+ROLE_LABELS = dict(Role.choices)
+STATE_LABELS = dict(ScorecardState.choices)
+
+
+def _ranking_row(row: dict) -> dict:
+    """A ranking row as the cells show it (values, not model instances: a month of 200
+    people renders in a few milliseconds)."""
+    demotion = row["demotion_below"]
+    return {
+        "pk": row["pk"], "rank": row["rank"],
+        "staff": row["staff__full_name"] or row["staff__username"],
+        "role": ROLE_LABELS.get(row["role"], row["role"]),
+        "service_point": row["service_point__name"] or "—",
+        "proposed_total": str(row["proposed_total"]), "total": str(row["total"]),
+        "out_of": "" if row["max_total"] == 100 else f" / {row['max_total']:.0f}",
+        "complaints": row["complaints"],
+        "median": "—" if row["median_transaction_seconds"] is None
+        else row["median_transaction_seconds"],
+        "call_quality": "—" if row["call_quality_average"] is None
+        else str(row["call_quality_average"]),
+        "pay_deduction": str(row["pay_deduction"]),
+        "state": STATE_LABELS.get(row["state"], row["state"]),
+        "demoted": demotion is not None and row["total"] < demotion,
+    }
+
+
+def _plain_filters(form) -> list[dict]:
+    """The filter form's fields as values for a plain template loop: label, id, name,
+    current value and, for a select, its options (value, label, selected)."""
+    fields = []
+    for bound in form:
+        current = bound.value()
+        current = "" if current is None else str(current)
+        field = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label,
+                 "value": current, "options": None}
+        choices = getattr(bound.field, "choices", None)
+        if choices is not None:
+            field["options"] = [(str(value), label, str(value) == current)
+                                for value, label in choices]
+        fields.append(field)
+    return fields
 
 
 class GenerateView(RestrictedViewMixin, View):
@@ -147,14 +233,14 @@ class ScorecardDetailView(ObjectDetailView):
         is_manager = user.has_perm("appraisal.sign_scorecard")
         lines = list(card.lines.all())
         bound = self.kwargs.get("bound_forms", {})
-        open_dispute = next((d for d in card.disputes.select_related("raised_by", "decided_by")
-                             if not d.decision), None)
+        disputes = list(card.disputes.select_related("raised_by", "decided_by"))
+        open_dispute = next((d for d in disputes if not d.decision), None)
         context.update(
             is_manager=is_manager,
             is_own=card.staff_id == user.pk,
             groups=selectors.lines_by_category(card),
             evidence=card.evidence.all(),
-            disputes=card.disputes.select_related("raised_by", "decided_by"),
+            disputes=disputes,
             open_dispute=open_dispute,
             trend=selectors.trend(card.staff, until=card.month, include_drafts=is_manager),
         )
@@ -184,22 +270,30 @@ class _ScorecardAction(RestrictedViewMixin, View):
     def make_form(self, card):
         return self.form_class(self.request.POST)
 
+    def make_forms(self, card) -> dict:
+        """The bound forms of the action, by their name on the detail page."""
+        return {self.name: self.make_form(card)}
+
+    def forms_valid(self, bound: dict) -> bool:
+        return all([form.is_valid() for form in bound.values()])  # every form's errors
+
     def post(self, request, pk):
         card = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.make_form(card)
-        if form.is_valid():
+        self.forms = bound = self.make_forms(card)
+        form = bound[self.name]
+        if self.forms_valid(bound):
             try:
                 message = self.run(card, form)
             except services.AppraisalError as exc:
                 messages.error(request, str(exc))
                 return HttpResponseRedirect(card.get_absolute_url())
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                place_service_errors(list(bound.values()), exc)
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(card.get_absolute_url())
         view = ScorecardDetailView()
-        view.setup(request, pk=card.pk, bound_forms={self.name: form})
+        view.setup(request, pk=card.pk, bound_forms=bound)
         view.object = view.get_object()
         context = view.get_context_data(object=view.object)
         return TemplateResponse(request, view.get_template_names(), context, status=400)
@@ -264,24 +358,35 @@ class ScorecardDisputeView(_ScorecardAction):
 
 
 class ScorecardDecideView(_ScorecardAction):
+    """Accept (rescoring), partly accept or reject the open dispute. The new item scores
+    and remarks come in the same form; they are checked unless the dispute is rejected."""
+
     permission_required = "appraisal.sign_scorecard"
     name = "decide"
-    form_class = forms.DecideForm
+
+    def make_forms(self, card):
+        return {"decide": forms.DecideForm(self.request.POST),
+                "rescore": forms.ScorecardScoreForm(self.request.POST, scorecard=card,
+                                                    lines=list(card.lines.all()))}
+
+    def forms_valid(self, bound):
+        if not bound["decide"].is_valid():
+            bound["rescore"].is_valid()
+            return False
+        rejected = bound["decide"].cleaned_data["decision"] == DisputeDecision.REJECTED
+        return rejected or bound["rescore"].is_valid()
 
     def run(self, card, form):
         dispute = card.disputes.filter(decision="").first()
         if dispute is None:
             raise services.AppraisalError(_("There is no open dispute."))
-        scores = None
-        if form.cleaned_data["decision"] != "rejected":
-            rescore = forms.ScorecardScoreForm(self.request.POST, scorecard=card,
-                                               lines=list(card.lines.all()))
-            if not rescore.is_valid():
-                raise ValidationError(_("Check the new scores."))
-            scores = rescore.scores()
-        services.dispute_decide(dispute=dispute, by=self.request.user,
-                                decision=form.cleaned_data["decision"],
-                                response=form.cleaned_data["response"], scores=scores)
+        rescore = self.forms["rescore"]
+        rescoring = form.cleaned_data["decision"] != DisputeDecision.REJECTED
+        services.dispute_decide(
+            dispute=dispute, by=self.request.user, decision=form.cleaned_data["decision"],
+            response=form.cleaned_data["response"],
+            scores=rescore.scores() if rescoring else None,
+            remarks=rescore.remarks_by_line() if rescoring else None)
         return _("Dispute decided; the scorecard is back with %(staff)s.") % {"staff": card.staff}
 
 
@@ -292,7 +397,8 @@ class ScorecardPdfView(PdfMixin, ObjectDetailView):
     def get_pdf_context(self, context):
         card = self.object
         return {"card": card, "groups": selectors.lines_by_category(card),
-                "evidence": card.evidence.all(), "disputes": card.disputes.all()}
+                "evidence": card.evidence.all(),
+                "disputes": card.disputes.select_related("decided_by")}
 
     def get_pdf_filename(self):
         return f"scorecard-{self.object.staff.username}-{self.object.month:%Y-%m}.pdf"
@@ -477,20 +583,25 @@ class ReviewDetailView(ObjectDetailView):
                 items.append({"category": category, "item": item, "points": mine,
                               "others": [o.points.get(item.code) for o in others]})
         fatal = {f.code: f.name for f in review.rubric.fatal_errors.all()}
+        disputes = list(review.disputes.select_related("raised_by", "decided_by"))
+        open_dispute = next((d for d in disputes if not d.decision), None)
         context.update(
             items=items, others=others, original=original,
             fatal=[fatal.get(c, c) for c in review.fatal_errors],
             differences=[{"review": o, "diff": o.final_score - original.final_score}
                          for o in others if o.pk != original.pk],
-            disputes=review.disputes.select_related("raised_by", "decided_by"),
-            open_dispute=review.disputes.filter(decision="").first(),
+            disputes=disputes,
+            open_dispute=open_dispute,
             dispute_form=(kwargs.get("dispute_form") or forms.DisputeForm())
             if (review.agent_id == user.pk and not review.is_calibration
                 and review.state == "submitted") else None,
-            decide_form=forms.DecideForm() if user.has_perm("appraisal.change_dispute") else None,
             can_calibrate=(user.has_perm("appraisal.add_callreview")
                            and original.reviewer_id != user.pk),
         )
+        if open_dispute and user.has_perm("appraisal.change_dispute"):
+            context["decide_form"] = kwargs.get("decide_form") or forms.DecideForm()
+            context["rescore_form"] = (kwargs.get("rescore_form")
+                                       or forms.ReviewRescoreForm(review=review))
         return context
 
 
@@ -516,26 +627,44 @@ class ReviewDisputeView(RestrictedViewMixin, View):
 
 
 class ReviewDecideView(RestrictedViewMixin, View):
+    """Accept (rescoring the review's points and fatal errors), partly accept or reject the
+    agent's dispute; a form error shows the review page again with the forms as posted."""
+
     queryset = Dispute.objects.all()
     permission_required = "appraisal.change_dispute"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        review = get_object_or_404(CallReview.objects.restrict(request.user), pk=pk)
+        review = get_object_or_404(
+            ReviewDetailView.queryset.restrict(request.user), pk=pk)
         dispute = get_object_or_404(self.get_queryset(), review=review, decision="")
         form = forms.DecideForm(request.POST)
-        if form.is_valid():
+        rescore = forms.ReviewRescoreForm(request.POST, review=review)
+        valid = form.is_valid()
+        rejected = valid and form.cleaned_data["decision"] == DisputeDecision.REJECTED
+        if valid and (rejected or rescore.is_valid()):
             try:
-                services.dispute_decide(dispute=dispute, by=request.user,
-                                        decision=form.cleaned_data["decision"],
-                                        response=form.cleaned_data["response"])
-            except (services.AppraisalError, ValidationError) as exc:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                services.dispute_decide(
+                    dispute=dispute, by=request.user, decision=form.cleaned_data["decision"],
+                    response=form.cleaned_data["response"],
+                    points=None if rejected else rescore.points(),
+                    fatal_errors=None if rejected else rescore.cleaned_data["fatal_errors"])
+            except services.AppraisalError as exc:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(review.get_absolute_url())
+            except ValidationError as exc:
+                place_service_errors([form, rescore], exc)
             else:
                 messages.success(request, _("Dispute decided."))
-        else:
-            messages.error(request, _("Choose a decision and give an answer."))
-        return HttpResponseRedirect(review.get_absolute_url())
+                return HttpResponseRedirect(review.get_absolute_url())
+        elif not valid:
+            rescore.is_valid()
+        view = ReviewDetailView()
+        view.setup(request, pk=review.pk)
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, decide_form=form,
+                                        rescore_form=rescore)
+        return TemplateResponse(request, view.get_template_names(), context, status=400)
 
 
 # --- rewards and penalties -----------------------------------------------------------------
@@ -618,6 +747,9 @@ class TemplateDetailView(ObjectDetailView):
 
 
 class TemplateEditView(RestrictedViewMixin, TemplateView):
+    """Edit a template. Its structure (categories, weights, items) only while nothing was
+    made with it; a template in use offers its copy as a new version instead."""
+
     queryset = ScorecardTemplate.objects.all()
     permission_required = "appraisal.change_scorecardtemplate"
     template_name = "appraisal/template_edit.html"
@@ -627,15 +759,23 @@ class TemplateEditView(RestrictedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        template = self.get_object()
-        context.update(object=template, form=kwargs.get("form")
-                       or forms.TemplateEditForm(template=template))
+        template = kwargs.get("template") or self.get_object()
+        used = kwargs["used"] if "used" in kwargs else services.template_usage(template)
+        context.update(object=template, used=used,
+                       in_use_message=services.template_in_use_message(used) if used else "",
+                       form=kwargs.get("form") or forms.TemplateEditForm(
+                           template=template, structure=not used))
         return context
 
     def post(self, request, pk):
         template = self.get_object()
-        form = forms.TemplateEditForm(request.POST, template=template)
-        if form.is_valid():
+        used = services.template_usage(template)
+        form = forms.TemplateEditForm(request.POST, template=template, structure=not used)
+        if used and any(key.startswith(("cat_", "item_", "new")) for key in request.POST):
+            # the page was opened before the first scorecard was made with the template
+            form.is_valid()
+            form.add_error(None, services.template_in_use_message(used))
+        elif form.is_valid():
             try:
                 services.template_update(template=template, by=request.user,
                                          name=form.cleaned_data["name"],
@@ -648,7 +788,8 @@ class TemplateEditView(RestrictedViewMixin, TemplateView):
                 messages.success(request, _("Template saved. Scorecards already generated "
                                             "keep the version they were made with."))
                 return HttpResponseRedirect(template.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(
+            self.get_context_data(form=form, template=template, used=used), status=400)
 
 
 class TemplateCopyView(RestrictedViewMixin, View):

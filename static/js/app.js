@@ -18,8 +18,11 @@
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    // Irreversible actions ask first: <form data-confirm="…">.
-    const question = form.getAttribute("data-confirm");
+    // Irreversible actions ask first: <form data-confirm="…">, or <button data-confirm="…">
+    // when only one of the form's buttons is irreversible (the button's question wins).
+    const button = event.submitter;
+    const question = (button && button.getAttribute("data-confirm")) ||
+      form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;

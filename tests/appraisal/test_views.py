@@ -1,5 +1,6 @@
 """The appraisal pages: who may open what, the manager's and the staff member's flows."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -209,3 +210,44 @@ def test_manager_edits_a_copy_of_a_template_weights_checked(client, templates, m
     original.is_default = True  # leave the seed as the suite expects it
     ScorecardTemplate.objects.filter(pk=copy.pk).update(is_default=False)
     original.save()
+
+
+def test_save_and_sign_asks_first(client, cards, manager):
+    """Signing is irreversible: the button carries the question that static/js/app.js asks
+    (no inline script: the CSP forbids them); saving the scores does not ask."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(manager)
+    html = client.get(cards["t_clerk"].get_absolute_url()).content.decode()
+    sign = re.search(r'<button[^>]*id="sign"[^>]*>', html).group(0)
+    save = re.search(r'<button[^>]*id="save-scores"[^>]*>', html).group(0)
+    assert 'data-confirm="' in sign and "李晓梅" in sign
+    assert "data-confirm" not in save
+    assert "<script>" not in html and "onclick" not in html
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "app.js").read_text()
+    assert "event.submitter" in script and 'getAttribute("data-confirm")' in script
+
+
+def test_month_view_ranks_filters_and_pages(client, cards, manager, xinyuan, monkeypatch,
+                                            django_assert_max_num_queries):
+    from appraisal.views import MonthView
+
+    client.force_login(manager)
+    url = reverse("appraisal:month") + M
+    with django_assert_max_num_queries(9):
+        html = client.get(url).content.decode()
+    rows = re.findall(r'<tr[^>]*><td>(\d+)</td><td><a href="/appraisal/scorecards/(\d+)/">',
+                      html)
+    ranked = sorted(cards.values(), key=lambda c: (-c.total, c.staff.username))
+    assert [int(pk) for _rank, pk in rows] == [c.pk for c in ranked]
+    assert rows[0][0] == "1"
+    only_xinyuan = client.get(url + f"&service_point={xinyuan.pk}").content.decode()
+    assert "李晓梅" in only_xinyuan and "王芳" not in only_xinyuan
+    assert f'<option value="{xinyuan.pk}" selected>' in only_xinyuan
+    monkeypatch.setattr(MonthView, "per_page", 2)
+    first = client.get(url).content.decode()
+    assert "page=2" in first and first.count("/appraisal/scorecards/") == 2
+    last = client.get(url + "&page=2").content.decode()
+    assert "page=1" in last and "page=3" not in last

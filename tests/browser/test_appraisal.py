@@ -35,6 +35,20 @@ def test_manager_scores_and_signs_then_the_clerk_acknowledges(logged_in_page):
     line = card.lines.get(category_code="attendance", code="a")
     page.locator(f"#id_score_{line.pk}").fill("30")
     page.locator(f"#id_remark_{line.pk}").fill("迟到一次")
+    # signing is irreversible: the page asks first; dismissing leaves the draft alone
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.locator("#sign").click()
+    page.wait_for_timeout(300)
+    assert questions and "李晓梅" in questions[0]
+    expect(page.locator("#scorecard-state")).to_have_text("草稿")
+    assert Scorecard.objects.get(pk=card.pk).state == "draft"
+    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.locator("#sign").click()
     expect(page.locator("#scorecard-state")).to_contain_text("已签字")
