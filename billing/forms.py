@@ -205,6 +205,16 @@ class BalanceAdjustForm(StyledMixin, forms.Form):
         self.style_widgets()
 
 
+class AlertThresholdForm(StyledMixin, forms.Form):
+    alert_threshold = forms.DecimalField(
+        label=_("alert threshold"), min_value=0, max_digits=8, decimal_places=2,
+        help_text=_("Listed for a reminder call when the balance is under this amount."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
 class CdrUploadForm(StyledMixin, forms.Form):
     file = forms.FileField(label=_("call detail record file (CSV)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))

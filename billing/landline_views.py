@@ -57,6 +57,8 @@ class LandlineBillingView(ObjectDetailView):
         context["months"] = recent_months(today)
         context["can_adjust"] = self.request.user.has_perm("billing.adjust_balance")
         context.setdefault("adjust_form", forms.BalanceAdjustForm())
+        context.setdefault("threshold_form", forms.AlertThresholdForm(
+            initial={"alert_threshold": self.object.alert_threshold}))
         context["title"] = _("Landline %(number)s: balance and tariff") % {
             "number": self.object.phone_number}
         return context
@@ -84,6 +86,29 @@ class LandlineAdjustView(LandlineBillingView):
                                  % {"amount": entry.amount, "balance": entry.balance_after})
                 return redirect("billing:landline_billing", pk=self.object.pk)
         return self.render_to_response(self.get_context_data(adjust_form=form), status=400)
+
+
+class LandlineAlertThresholdView(LandlineBillingView):
+    """POST: a manager sets the line's alert threshold (the reminder list's limit)."""
+
+    http_method_names = ["post"]
+    permission_required = (LEDGER_PERM, "billing.adjust_balance")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = forms.AlertThresholdForm(request.POST)
+        if form.is_valid():
+            try:
+                account = ledger.landline_alert_threshold_set(
+                    user=request.user, account=self.object,
+                    threshold=form.cleaned_data["alert_threshold"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Alert threshold ¥%(threshold)s.")
+                                 % {"threshold": account.alert_threshold})
+                return redirect("billing:landline_billing", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(threshold_form=form), status=400)
 
 
 class LandlineLookupView(RestrictedViewMixin, TemplateView):

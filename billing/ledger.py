@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -35,6 +36,7 @@ from servicedesk.idempotency import replayed
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MAX_ADJUSTMENT = Decimal("5000.00")
+MAX_ALERT_THRESHOLD = Decimal("1000.00")
 # Carrier code of China Unicom, whose lines pay their first month by the day accepted.
 UNICOM = "unicom"
 # The add-on that a plan's caller ID fee already pays for (来电显示).
@@ -156,6 +158,34 @@ def landline_balance_adjust(*, user, account: LandlineAccount, amount, reason: s
                  user=user, note=reason, at=now, idempotency_key=idempotency_key)
     sync_barring(account=account, user=user)
     return entry
+
+
+@transaction.atomic
+def landline_alert_threshold_set(*, user, account: LandlineAccount,
+                                 threshold) -> LandlineAccount:
+    """A manager sets the balance under which a line is listed for a reminder call
+    (default ¥1.00). The line's audit trigger records the change with who made it."""
+    if not user.has_perm("billing.adjust_balance"):
+        raise ValidationError(_("Only a manager can change the alert threshold."))
+    try:
+        value = Decimal(str(threshold).strip())
+    except ArithmeticError:
+        value = None
+    if (value is None or isinstance(threshold, float) or not value.is_finite()
+            or value != value.quantize(CENT) or value < 0):
+        raise ValidationError({"alert_threshold": _(
+            "Enter an amount in yuan of 0 or more, e.g. 1 or 5.50.")})
+    if value > MAX_ALERT_THRESHOLD:
+        raise ValidationError({"alert_threshold": _(
+            "An alert threshold is at most ¥%(max)s.") % {"max": MAX_ALERT_THRESHOLD}})
+    account = LandlineAccount.objects.select_for_update().get(pk=account.pk)
+    if account.state == LandlineState.CLOSED:
+        raise ValidationError(_("This line is closed: its alert threshold cannot change."))
+    if account.alert_threshold != value:
+        account.alert_threshold = value.quantize(CENT)
+        with pghistory.context(user=user.pk):
+            account.save(update_fields=["alert_threshold"])
+    return account
 
 
 # --- the monthly rent run -----------------------------------------------------------------

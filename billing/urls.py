@@ -32,6 +32,8 @@ urlpatterns = [
     path("landlines/<int:pk>/", ll.LandlineBillingView.as_view(), name="landline_billing"),
     path("landlines/<int:pk>/adjust/", ll.LandlineAdjustView.as_view(),
          name="landline_adjust"),
+    path("landlines/<int:pk>/alert-threshold/", ll.LandlineAlertThresholdView.as_view(),
+         name="landline_alert_threshold"),
     path("landlines/<int:pk>/statement/<str:month>/", ll.StatementView.as_view(),
          name="landline_statement"),
     path("landlines/<int:pk>/statement/<str:month>/statement.pdf",

@@ -197,3 +197,28 @@ def test_a_closed_line_is_not_charged(make_line, clerk):
     line = make_line()
     accounts_services.account_close(user=clerk, account=line, reason="拆机")
     assert ledger.landline_rent_run(month=date(2026, 11, 1)).lines == 0
+
+
+def test_a_manager_sets_the_alert_threshold_and_the_history_records_who(make_line, clerk,
+                                                                        manager):
+    from billing import selectors
+    from servicedesk.audit import object_history
+
+    line = make_line()
+    assert fresh(line).alert_threshold == D("1.00")  # the default
+    with pytest.raises(ValidationError):
+        ledger.landline_alert_threshold_set(user=clerk, account=line, threshold="5")
+    for bad in ("-0.01", "NaN", "Infinity", "1.005", "abc", "", 1.5, "1000.01"):
+        with pytest.raises(ValidationError) as refused:
+            ledger.landline_alert_threshold_set(user=manager, account=line, threshold=bad)
+        assert "alert_threshold" in refused.value.error_dict, bad
+    assert fresh(line).alert_threshold == D("1.00")
+    ledger.landline_alert_threshold_set(user=manager, account=line, threshold=D("0"))
+    assert fresh(line).alert_threshold == D("0.00")
+    assert line.pk not in {a.pk for a in selectors.low_balance_lines(manager)}  # 0 < 0: no
+    ledger.landline_alert_threshold_set(user=manager, account=line, threshold="5.50")
+    assert line.pk in {a.pk for a in selectors.low_balance_lines(manager)}  # 0 < 5.50
+    changed = [(change.user_id, str(old), str(new)) for change in object_history(fresh(line))
+               for field, old, new in change.changes
+               if field == "alert_threshold" and change.label == "update"]
+    assert changed == [(manager.pk, "0.0", "5.5"), (manager.pk, "1.0", "0.0")]

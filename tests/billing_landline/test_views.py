@@ -59,6 +59,34 @@ def test_only_a_manager_adjusts_through_the_page(client, clerk, manager, line):
     assert (line.balance, line.state) == (D("-5.00"), "barred")
 
 
+@pytest.mark.parametrize(("value", "error"), [
+    ("-1", "确保该值大于或等于0"), ("1.234", "小数不超过 2 位"), ("abc", "请输入数字"),
+    ("NaN", "请输入数字"), ("1000.01", "告警阀值最多为 ¥1000.00"), ("", "这个字段是必填项"),
+])
+def test_the_alert_threshold_form_answers_in_chinese(client, manager, line, value, error):
+    client.force_login(manager)
+    response = client.post(reverse("billing:landline_alert_threshold", args=[line.pk]),
+                           {"alert_threshold": value})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert LandlineAccount.objects.get(pk=line.pk).alert_threshold == D("1.00")
+
+
+def test_only_a_manager_edits_the_alert_threshold_from_the_line_page(client, clerk, manager,
+                                                                     line):
+    url = reverse("billing:landline_alert_threshold", args=[line.pk])
+    page_url = reverse("billing:landline_billing", args=[line.pk])
+    client.force_login(clerk)
+    assert url not in client.get(page_url).content.decode()
+    assert client.post(url, {"alert_threshold": "5"}).status_code == 403
+    client.force_login(manager)
+    assert url in client.get(page_url).content.decode()
+    response = client.post(url, {"alert_threshold": "5.5"})
+    assert response.status_code == 302 and response["Location"] == page_url
+    assert LandlineAccount.objects.get(pk=line.pk).alert_threshold == D("5.50")
+    assert "¥5.50" in client.get(page_url).content.decode()
+
+
 def test_upload_rates_with_progress_and_shows_the_summary(client, manager, line,
                                                           django_assert_max_num_queries):
     client.force_login(manager)
@@ -149,3 +177,46 @@ def test_the_panel_queries_do_not_grow_with_lines(client, clerk, make_line, pack
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(subscriber.get_absolute_url()).content.decode()
     assert "88834002" in page
+
+
+def test_a_large_upload_advances_the_bar_a_chunk_a_poll_and_ends_with_the_summary(
+        client, manager, line, make_line, django_assert_max_num_queries):
+    from billing import cdr
+
+    make_line("68690001", carrier="unicom")  # cannot call abroad: its calls are flagged
+    rows = []
+    for n in range(12_000):
+        if n % 1000 == 999:
+            rows.append("bad,row")  # rejected, with its line number
+        elif n % 10 == 5:
+            rows.append(f"L{n},68690001,0044207946,2026-11-04 10:00:00,300,international")
+        else:
+            rows.append(f"L{n},68001001,8888,2026-11-03 08:15:00,60,local")
+    rows += [f"L{n},68001001,8888,2026-11-03 08:15:00,60,local" for n in range(100)]  # again
+    client.force_login(manager)
+    client.post(reverse("billing:cdr_upload"),
+                {"file": SimpleUploadedFile("big.csv", csv_bytes(*rows))})
+    job = CdrImport.objects.get()
+    step_url = reverse("billing:cdrimport_step", args=[job.pk])
+    seen = []
+    for _poll in range(5):
+        with django_assert_max_num_queries(40):
+            step = client.post(step_url, HTTP_HX_REQUEST="true")
+        assert step.status_code == 200
+        seen.append(step.content.decode())
+        if step.get("HX-Refresh"):
+            break
+    assert len(seen) == -(-12_100 // cdr.CHUNK_LINES)  # one chunk per poll
+    first = seen[0]
+    assert '<progress class="flex-grow-1" max="100" value="41">' in first and "hx-post" in first
+    assert ">5000</td>" in first  # rows read so far
+    job.refresh_from_db()
+    assert (job.rows_read, job.rated, job.flagged, job.skipped, job.rejected) == (
+        12_100, 10_788, 1_200, 100, 12)
+    assert job.total_charged == D("1618.20") and job.is_done
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "hx-post" not in page and 'value="100"' in page
+    for shown in (">12100<", ">10788<", ">1200<", ">100<", ">12<", "¥1618.20"):
+        assert shown in page, shown
+    assert "<td>1001</td>" in page  # the first rejected row's line number
+    assert LandlineAccount.objects.get(pk=line.pk).balance == D("-1618.20")

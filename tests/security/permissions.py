@@ -105,6 +105,7 @@ EXPECTED = {
     "billing:low_balance": "coam/",
     "billing:landline_billing": "cam/",
     "billing:landline_adjust": "/m",
+    "billing:landline_alert_threshold": "/m",
     "billing:cdrimport_list": "m/",
     "billing:cdrimport_detail": "m/",
     "billing:cdrimport_step": "/m",
