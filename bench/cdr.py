@@ -98,6 +98,23 @@ def write_csv(path: Path, numbers: list[str], rows: int, seed: int) -> None:
                       f"{rng.choice(kinds)}\n")
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its PostgreSQL backend (user + system).
+    Unlike the wall time it hardly grows when other jobs share the cores, so two runs at
+    different load averages compare. The server runs on this machine (embedded)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:  # /proc/<pid>/stat: utime and stime are its 14th and 15th fields
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        backend = 0.0
+    return time.process_time() + backend
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import django
@@ -120,11 +137,13 @@ def main(argv=None) -> int:
     path = Path("/tmp") / f"bench-cdr-{args.rows}.csv"
     write_csv(path, numbers, args.rows, args.seed)
 
+    cpu_started = cpu_seconds()
     started = time.perf_counter()
     job = cdr.cdr_import_create(user=None, file_name=path.name, data=path.read_bytes())
     stored = time.perf_counter()
     job = cdr.cdr_import_run(cdr_import=job, max_lines=args.chunk)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_started
     again_started = time.perf_counter()
     again = cdr.cdr_import_run(cdr_import=cdr.cdr_import_create(
         user=None, file_name=path.name, data=path.read_bytes()), max_lines=args.chunk)
@@ -141,7 +160,7 @@ def main(argv=None) -> int:
     negative = LandlineAccount.objects.filter(balance__lt=F("alert_threshold")).count()
     result = {
         "date": f"{date.today():%Y-%m-%d}", "rows": args.rows, "lines": args.lines,
-        "chunk": args.chunk, "seconds": round(seconds, 2),
+        "chunk": args.chunk, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
         "store_seconds": round(stored - started, 2),
         "rows_per_second": round(args.rows / seconds),
         "rated": job.rated, "flagged": job.flagged, "rejected": job.rejected,
@@ -154,7 +173,8 @@ def main(argv=None) -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     ok = seconds < BUDGET_SECONDS and not wrong and again.total_charged == 0
     print(("OK" if ok else "MISS") + f": {args.rows:,} rows rated in {seconds:.1f} s "
-          f"(budget {BUDGET_SECONDS:.0f} s); re-import charged ¥{again.total_charged}")
+          f"(budget {BUDGET_SECONDS:.0f} s; CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f}); "
+          f"re-import charged ¥{again.total_charged}")
     if not args.no_save:
         out = ROOT / "bench" / "results" / f"{date.today():%Y-%m-%d}-cdr-{args.rows}.json"
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

@@ -106,7 +106,7 @@ def _parse(row: list[str], tz) -> tuple[str, str, str, datetime, int, str]:
     if len(row) != len(COLUMNS):
         raise _Rejected(_("Expected %(n)d columns, found %(found)d.")
                         % {"n": len(COLUMNS), "found": len(row)})
-    call_id, number, called, start, seconds, call_type = (cell.strip() for cell in row)
+    call_id, number, called, start, seconds, call_type = map(str.strip, row)
     if not call_id or len(call_id) > 40:
         raise _Rejected(_("The call ID is missing or longer than 40 characters."))
     if not (len(number) <= 8 and number.isdigit()):  # else nothing to take off
