@@ -293,7 +293,11 @@ class _Desk:
 
     def inquiry(self, received_at):
         rng = self.rng
-        account = rng.choice(self.broadband + self.landlines)
+        # The service points take turns (by code), so each point's staff has cases to open.
+        accounts = self.broadband + self.landlines
+        codes = sorted({a.service_point.code for a in accounts})
+        code = codes[self.counts["cases"] % len(codes)]
+        account = rng.choice([a for a in accounts if a.service_point.code == code])
         with _clock(received_at):
             inquiry = services.inquiry_open(
                 user=self.agent(), caller_name="", phone="", subscriber=account.subscriber,
