@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -340,14 +343,45 @@ def fault_causes(user, *, start: datetime, end: datetime,
                 .order_by("-total", "cause__name"))
 
 
-def repeat_fault_premises(user, *, start: datetime, end: datetime,
-                          limit: int = 10) -> list[dict]:
-    """Premises with more than one fault reported in [start, end), most first (2 queries):
-    ``[{"premises", "service_point", "service_point__name", "building", "unit", "room",
-    "total"}]``."""
-    top = list(fault_cohort(user, start, end).filter(premises__isnull=False)
-               .values("premises").annotate(total=Count("pk")).filter(total__gt=1)
-               .order_by("-total", "premises")[:limit])
+def fault_lists(user, *, start: datetime, end: datetime, now: datetime | None = None,
+                limit: int = 10) -> tuple[list[dict], list[dict], list[dict]]:
+    """:func:`faults_by_day`, :func:`fault_causes` and :func:`repeat_fault_premises` of
+    [start, end) from one scan of the faults (``GROUPING SETS``), plus the premises'
+    labels: 2 queries instead of 4. The same rows, in the same order."""
+    now = now or timezone.now()
+    rows = (fault_cohort(user, start, end)
+            .annotate(day=TruncDate("reported_at", tzinfo=timezone.get_current_timezone()),
+                      fixed_in_time=ExpressionWrapper(FAULT_ON_TIME,
+                                                      output_field=BooleanField()),
+                      is_late=ExpressionWrapper(fault_late(now), output_field=BooleanField()))
+            .values("day", "cause", "cause__name", "premises", "fixed_in_time", "is_late"))
+    inner, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # grouping: 3 = by day, 5 = by cause, 6 = by premises (a bit set per column not
+        # grouped); a premises is listed only with more than one fault.
+        cursor.execute(
+            "SELECT GROUPING(day, cause, premises), day, cause, cause__name, premises, "
+            "count(*), count(*) FILTER (WHERE fixed_in_time), count(*) FILTER (WHERE is_late) "
+            f"FROM ({inner}) f "
+            "GROUP BY GROUPING SETS ((day), (cause, cause__name), (premises)) "
+            "HAVING GROUPING(premises) = 1 OR count(*) > 1 "
+            "ORDER BY 1, 6 DESC, cause__name", params)  # causes in the database's collation
+        found = cursor.fetchall()
+    days, causes, repeats = [], [], []
+    for grouping, day, cause, cause_name, premises, total, on_time, late in found:
+        if grouping == 3:
+            days.append({"day": day, "reported": total, "on_time": on_time, "late": late})
+        elif grouping == 5 and cause is not None:
+            causes.append({"cause": cause, "cause__name": cause_name, "total": total,
+                           "late": late})
+        elif grouping == 6 and premises is not None:
+            repeats.append({"premises": premises, "total": total})
+    days.sort(key=lambda row: row["day"])
+    repeats.sort(key=lambda row: (-row["total"], row["premises"]))
+    return days, causes, _premises_labels(repeats[:limit])
+
+
+def _premises_labels(top: list[dict]) -> list[dict]:
     if not top:
         return []
     # Labels for the few rows found, not a join of every fault with its premises.
@@ -357,6 +391,17 @@ def repeat_fault_premises(user, *, start: datetime, end: datetime,
     return [{"premises": row["premises"], "total": row["total"],
              **{f"premises__{k}": v for k, v in labels[row["premises"]].items() if k != "pk"}}
             for row in top]
+
+
+def repeat_fault_premises(user, *, start: datetime, end: datetime,
+                          limit: int = 10) -> list[dict]:
+    """Premises with more than one fault reported in [start, end), most first (2 queries):
+    ``[{"premises", "service_point", "service_point__name", "building", "unit", "room",
+    "total"}]``."""
+    top = list(fault_cohort(user, start, end).filter(premises__isnull=False)
+               .values("premises").annotate(total=Count("pk")).filter(total__gt=1)
+               .order_by("-total", "premises")[:limit])
+    return _premises_labels(top)
 
 
 # --- complaints ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_who_may_open_the_reports(client, users, month_data):
 def test_manager_home_is_the_managers_start_page(client, manager, month_data, at_now,
                                                  django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     home = response.context["home"]
