@@ -120,14 +120,17 @@ def load(*, seed: int, stdout=None) -> str:
             for line in lines:
                 if line.mode == "award" and not line.evidence and rng.random() < 0.2:
                     scores[line.pk] = max(Decimal(0), line.max_points - rng.choice([2, 5, 10]))
+            disputed = index == len(months) - 2 and card.staff.username == "clerk_qj"
+            if disputed:  # training missed: points off, which the dispute gets back
+                line = next(x for x in lines if x.category_code == "learning" and x.code == "b")
+                scores[line.pk] = line.max_points - Decimal(5)
             services.scorecard_score(scorecard=card, by=manager, scores=scores,
                                      card_remarks="整体表现良好,注意录入准确。"
                                      if rng.random() < 0.3 else "")
             services.scorecard_sign(scorecard=card, by=manager)
-            if index == len(months) - 2 and card.staff.username == "clerk_qj":
+            if disputed:
                 dispute = services.scorecard_dispute(scorecard=card, by=card.staff,
                                                      comment="当月培训我请假已批准,不应扣分")
-                line = next(x for x in lines if x.category_code == "learning" and x.code == "b")
                 services.dispute_decide(dispute=dispute, by=manager, decision="accepted",
                                         response="核实请假已批准,恢复该项得分",
                                         scores={line.pk: line.max_points})
