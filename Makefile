@@ -39,7 +39,7 @@ test: $(STAMP) .env
 
 # Everything `make test` runs, plus the reliability checks through gunicorn (20 clerks at
 # once, a worker killed mid-write, the database restarted under load: tests/reliability/)
-# and 60 hypothesis examples per form instead of 5. See README, "Reliability".
+# and 25 hypothesis examples per form instead of 5. See README, "Reliability".
 check-all: $(STAMP) .env
 	RUN_RELIABILITY=1 HYPOTHESIS_PROFILE=check-all $(PY) -m pytest -q $(PYTEST_ARGS)
 

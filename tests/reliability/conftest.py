@@ -6,17 +6,13 @@ and take a minute or more: they run in ``make check-all`` (``RUN_RELIABILITY=1``
 Figures each check measured are appended to ``test-artifacts/reliability.jsonl``.
 """
 
-import json
 import os
-import time
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from servicedesk.roles import sync_role_groups
-
-FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "reliability.jsonl"
+from tests import figures
 
 
 def pytest_configure(config):
@@ -49,10 +45,6 @@ def record_figures(request):
     """``record_figures(**numbers)``: printed, and kept for the README's table."""
 
     def record(**numbers):
-        FIGURES.parent.mkdir(exist_ok=True)
-        line = {"check": request.node.name, "at": time.strftime("%Y-%m-%d %H:%M"), **numbers}
-        with FIGURES.open("a") as out:
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        print("\nFIGURES", json.dumps(line, ensure_ascii=False))
+        figures.record(request.node.name, **numbers)
 
     return record

@@ -10,7 +10,6 @@ next cell. Run with ``-s`` to see the matrix; it is also printed when the test f
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import re
@@ -28,6 +27,7 @@ from django.utils.module_loading import import_string
 
 from servicedesk.models import User
 from servicedesk.views.generic import ObjectListView
+from tests.fixtures.demo import use_small_demo
 from tests.security.permissions import (
     EXPECTED,
     MODEL_FOR,
@@ -155,22 +155,8 @@ def suggest(observed: dict) -> str:
     return f"{'*' if get == order else get}/{'*' if post == order else post}"
 
 
-# The demo loaders at a tenth of their size: every kind of object, in a few seconds.
-SMALL_DEMO = {
-    "accounts.demo.POINTS": {"dw": (14, 4, 2), "qj": (8, 4, 2), "rq": (6, 4, 2)},
-    "tickets.demo_workorders.DAYS": 11,  # its late/short days fall 3-10 days back
-    "tickets.demo_calldesk.DAYS": 5,
-}
-
-
 def load_demo(monkeypatch: pytest.MonkeyPatch):
-    import importlib
-
-    for dotted, value in SMALL_DEMO.items():
-        module, _, attr = dotted.rpartition(".")
-        # a loader that changed loads its full size: slower, still right
-        with contextlib.suppress(ImportError, AttributeError):
-            monkeypatch.setattr(importlib.import_module(module), attr, value)
+    use_small_demo(monkeypatch)
     # Loaded as if it were noon yesterday: the demo's counter days (receipts 9-17h, a day
     # close with cash in it) then never depend on the hour the test runs at.
     from datetime import datetime, timedelta
