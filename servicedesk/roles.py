@@ -187,20 +187,16 @@ def sync_role_groups(using: str = "default") -> list[str]:
     """
     from django.contrib.auth.models import Group, Permission
 
+    # Every permission of the project in one query (this runs after each app's migrate
+    # and after each flush of a transactional test).
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename")
+    }
     missing = []
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
-        wanted = []
-        for name in names:
-            app_label, codename = name.split(".", 1)
-            perm = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if perm is None:
-                missing.append(name)
-            else:
-                wanted.append(perm)
-        group.permissions.set(wanted)
+        missing.extend(name for name in names if name not in by_name)
+        group.permissions.set([by_name[name] for name in names if name in by_name])
     return missing
