@@ -222,3 +222,18 @@ def month_data(xinyuan, qujiang, clerk, other_clerk, agent, installer, manager):
         assert user.role  # read the role (a cached query) before the counted queries
     return SimpleNamespace(xinyuan=xinyuan, qujiang=qujiang, a1=a1, a3=a3, p1=p1,
                            landline_low=landline_low, cause_a=cause_a, root_1=root_1)
+
+
+def assert_hand_counted(report) -> None:
+    """The monthly report of November 2026 at NOW, as counted by hand from month_data
+    (its columns: November, October, November 2025)."""
+    rows = {row.figure.key: [c.value for c in row.cells] for row in report.comparison}
+    assert rows["orders"] == [5, 1, 0]
+    assert rows["faults"] == [6, 1, 0]
+    assert rows["faults_on_time_rate"] == [50.0, 100.0, None]  # F1, F5, F6 of 6
+    assert rows["complaints"] == [3, 1, 0]
+    assert rows["complainants"] == [4, 1, 0]
+    assert rows["answer_on_time"] == [33.3, 100.0, None]
+    assert rows["satisfaction"] == [71.4, None, None]
+    assert [str(v) for v in rows["takings"]] == ["330.00", "80.00", "0.00"]
+    assert rows["closes_missing"] == [1, 0, 0]

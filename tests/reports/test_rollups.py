@@ -13,7 +13,7 @@ from appraisal.reports.models import MonthFigures, ReportMonth
 from billing.models import Receipt
 from tickets.models import Fault
 
-from .conftest import NOW, SH, at
+from .conftest import NOW, SH, assert_hand_counted, at
 
 LATER = datetime(2026, 12, 5, 10, 0, tzinfo=SH)  # November closed
 THIRTEEN = [date(2025, 11, 1)] + [date(2026, m, 1) for m in range(1, 12)]  # + Dec 2025
@@ -43,20 +43,6 @@ def _figures(report: figures.MonthlyReport) -> dict:
     }
 
 
-def _hand_counted(report: figures.MonthlyReport):
-    """November 2026 at NOW, counted by hand (tests/reports/conftest.py)."""
-    rows = {row.figure.key: [c.value for c in row.cells] for row in report.comparison}
-    assert rows["orders"] == [5, 1, 0]
-    assert rows["faults"] == [6, 1, 0]
-    assert rows["faults_on_time_rate"] == [50.0, 100.0, None]
-    assert rows["complaints"] == [3, 1, 0]
-    assert rows["complainants"] == [4, 1, 0]
-    assert rows["answer_on_time"] == [33.3, 100.0, None]
-    assert rows["satisfaction"] == [71.4, None, None]
-    assert [str(v) for v in rows["takings"]] == ["330.00", "80.00", "0.00"]
-    assert rows["closes_missing"] == [1, 0, 0]
-
-
 def test_hand_counted_month_from_live_and_kept_figures(client, manager, month_data,
                                                        django_assert_max_num_queries):
     """Every month treated as closed at NOW: the first request counts November live and
@@ -71,8 +57,8 @@ def test_hand_counted_month_from_live_and_kept_figures(client, manager, month_da
         assert len(figures.keep_months(THIRTEEN, now=NOW)) == 12
         with django_assert_max_num_queries(9):  # no aggregation over the tickets
             kept = client.get(url, {"month": "2026-11"}).context["report"]
-    _hand_counted(live)
-    _hand_counted(kept)
+    assert_hand_counted(live)
+    assert_hand_counted(kept)
     assert _figures(kept) == _figures(live)
 
 
