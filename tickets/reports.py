@@ -134,6 +134,41 @@ def order_figures(user, *, start: datetime, end: datetime, now: datetime | None 
     return order_figures_periods(user, periods=[(start, end)], now=now)[0]
 
 
+def _within(scope: Q | None, condition: Q | None = None) -> Count:
+    """COUNT of the rows in ``scope`` (all rows when None) meeting ``condition``."""
+    where = [q for q in (scope, condition) if q is not None]
+    if not where:
+        return Count("pk")
+    combined = where[0]
+    for q in where[1:]:
+        combined &= q
+    return Count("pk", filter=combined)
+
+
+def _order_cohort_counts(now: datetime, scope: Q | None = None) -> dict:
+    """The figures of a cohort of orders (all rows, or those in ``scope``)."""
+    return {
+        "opened": _within(scope),
+        "dispatched": _within(scope, Q(dispatched_at__isnull=False)),
+        "returned": _within(scope, Q(slip_received_at__isnull=False)),
+        "awaiting_dispatch": _within(scope, Q(state=WorkOrderState.ACCEPTED)),
+        "overdue": _within(scope, order_overdue(now)),
+        "cancelled": _within(scope, Q(state=WorkOrderState.CANCELLED)),
+    }
+
+
+# The orders :func:`order_today` counts: today's and every open one.
+_ORDERS_OPEN = Q(state__in=[WorkOrderState.ACCEPTED, WorkOrderState.DISPATCHED])
+
+
+def _order_today_counts(now: datetime, day_start: datetime) -> dict:
+    return {
+        "opened_today": _within(Q(accepted_at__gte=day_start)),
+        "awaiting_dispatch_now": _within(Q(state=WorkOrderState.ACCEPTED)),
+        "overdue_now": _within(order_overdue(now)),
+    }
+
+
 def order_figures_periods(user, *, periods: Periods, now: datetime | None = None) -> list[dict]:
     """:func:`order_figures` of each of ``periods`` (2 queries in all)."""
     now = now or timezone.now()
@@ -141,13 +176,7 @@ def order_figures_periods(user, *, periods: Periods, now: datetime | None = None
     result = split_periods(
         cohort.annotate(period=period_of("accepted_at", periods))
         .values("period", "service_point").order_by().annotate(
-            opened=Count("pk"),
-            dispatched=Count("pk", filter=Q(dispatched_at__isnull=False)),
-            returned=Count("pk", filter=Q(slip_received_at__isnull=False)),
-            awaiting_dispatch=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
-            overdue=Count("pk", filter=order_overdue(now)),
-            cancelled=Count("pk", filter=Q(state=WorkOrderState.CANCELLED)),
-        ), len(periods))
+            **_order_cohort_counts(now)), len(periods))
     _add_order_callbacks(result, cohort, periods)
     return result
 
@@ -176,20 +205,10 @@ def order_home(user, *, day_start: datetime, start: datetime, end: datetime,
     now = now or timezone.now()
     orders = WorkOrder.objects.restrict(user)
     month = Q(accepted_at__gte=start, accepted_at__lt=end)
-    open_now = Q(state__in=[WorkOrderState.ACCEPTED, WorkOrderState.DISPATCHED])
     rows = _by_point(
-        orders.filter(month | open_now | Q(accepted_at__gte=day_start))
+        orders.filter(month | _ORDERS_OPEN | Q(accepted_at__gte=day_start))
         .values("service_point").order_by().annotate(
-            opened=Count("pk", filter=month),
-            dispatched=Count("pk", filter=month & Q(dispatched_at__isnull=False)),
-            returned=Count("pk", filter=month & Q(slip_received_at__isnull=False)),
-            awaiting_dispatch=Count("pk", filter=month & Q(state=WorkOrderState.ACCEPTED)),
-            overdue=Count("pk", filter=month & order_overdue(now)),
-            cancelled=Count("pk", filter=month & Q(state=WorkOrderState.CANCELLED)),
-            opened_today=Count("pk", filter=Q(accepted_at__gte=day_start)),
-            awaiting_dispatch_now=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
-            overdue_now=Count("pk", filter=order_overdue(now)),
-        ))
+            **_order_cohort_counts(now, month), **_order_today_counts(now, day_start)))
     _add_order_callbacks([rows], orders.filter(month), [(start, end)])
     _add_dispatched_today(rows, orders, day_start)
     return rows
@@ -202,13 +221,8 @@ def order_today(user, *, day_start: datetime, now: datetime | None = None) -> di
     now = now or timezone.now()
     orders = WorkOrder.objects.restrict(user)
     rows = _by_point(
-        orders.filter(Q(accepted_at__gte=day_start)
-                      | Q(state__in=[WorkOrderState.ACCEPTED, WorkOrderState.DISPATCHED]))
-        .values("service_point").order_by().annotate(
-            opened_today=Count("pk", filter=Q(accepted_at__gte=day_start)),
-            awaiting_dispatch_now=Count("pk", filter=Q(state=WorkOrderState.ACCEPTED)),
-            overdue_now=Count("pk", filter=order_overdue(now)),
-        ))
+        orders.filter(Q(accepted_at__gte=day_start) | _ORDERS_OPEN)
+        .values("service_point").order_by().annotate(**_order_today_counts(now, day_start)))
     _add_dispatched_today(rows, orders, day_start)
     return rows
 
@@ -261,22 +275,37 @@ def fault_figures(user, *, start: datetime, end: datetime, now: datetime | None 
     return fault_figures_periods(user, periods=[(start, end)], now=now)[0]
 
 
+def _fault_cohort_counts(now: datetime, scope: Q | None = None) -> dict:
+    """The figures of a cohort of faults (all rows, or those in ``scope``)."""
+    passed = _within(scope, Q(called_back_at__isnull=False))
+    failed = Sum("failed_callbacks", default=0, **({"filter": scope} if scope else {}))
+    return {
+        "reported": _within(scope),
+        "on_time": _within(scope, FAULT_ON_TIME),
+        "late": _within(scope, fault_late(now)),
+        "still_open": _within(scope, Q(state__in=OPEN_FAULT_STATES)),
+        "closed": _within(scope, Q(state=FaultState.CLOSED)),
+        "callbacks": passed + failed,
+        "callbacks_passed": passed,
+    }
+
+
+def _fault_live_counts(now: datetime, day_start: datetime) -> dict:
+    return {
+        "open_now": _within(Q(state__in=OPEN_FAULT_STATES)),
+        "overdue_now": _within(fault_overdue_now(now)),
+        "reported_today": _within(Q(reported_at__gte=day_start), ~Q(state=FaultState.CANCELLED)),
+    }
+
+
 def fault_figures_periods(user, *, periods: Periods, now: datetime | None = None) -> list[dict]:
     """:func:`fault_figures` of each of ``periods`` (one query in all)."""
     now = now or timezone.now()
     cohort = (Fault.objects.restrict(user).filter(in_periods("reported_at", periods))
               .exclude(state=FaultState.CANCELLED)
               .annotate(period=period_of("reported_at", periods)))
-    passed = Count("pk", filter=Q(called_back_at__isnull=False))
     return split_periods(cohort.values("period", "service_point").order_by().annotate(
-        reported=Count("pk"),
-        on_time=Count("pk", filter=FAULT_ON_TIME),
-        late=Count("pk", filter=fault_late(now)),
-        still_open=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
-        closed=Count("pk", filter=Q(state=FaultState.CLOSED)),
-        callbacks=passed + Sum("failed_callbacks", default=0),
-        callbacks_passed=passed,
-    ), len(periods))
+        **_fault_cohort_counts(now)), len(periods))
 
 
 def fault_home(user, *, day_start: datetime, start: datetime, end: datetime,
@@ -287,23 +316,11 @@ def fault_home(user, *, day_start: datetime, start: datetime, end: datetime,
     now = now or timezone.now()
     month = (Q(reported_at__gte=start, reported_at__lt=end)
              & ~Q(state=FaultState.CANCELLED))
-    open_now = Q(state__in=OPEN_FAULT_STATES)
-    passed = Count("pk", filter=month & Q(called_back_at__isnull=False))
     return _by_point(
-        Fault.objects.restrict(user).filter(month | open_now | Q(reported_at__gte=day_start))
+        Fault.objects.restrict(user)
+        .filter(month | Q(state__in=OPEN_FAULT_STATES) | Q(reported_at__gte=day_start))
         .values("service_point").order_by().annotate(
-            reported=Count("pk", filter=month),
-            on_time=Count("pk", filter=month & FAULT_ON_TIME),
-            late=Count("pk", filter=month & fault_late(now)),
-            still_open=Count("pk", filter=month & open_now),
-            closed=Count("pk", filter=month & Q(state=FaultState.CLOSED)),
-            callbacks=passed + Sum("failed_callbacks", filter=month, default=0),
-            callbacks_passed=passed,
-            open_now=Count("pk", filter=open_now),
-            overdue_now=Count("pk", filter=fault_overdue_now(now)),
-            reported_today=Count("pk", filter=Q(reported_at__gte=day_start)
-                                 & ~Q(state=FaultState.CANCELLED)),
-        ))
+            **_fault_cohort_counts(now, month), **_fault_live_counts(now, day_start)))
 
 
 def fault_live(user, *, day_start: datetime, now: datetime | None = None) -> dict:
@@ -314,12 +331,7 @@ def fault_live(user, *, day_start: datetime, now: datetime | None = None) -> dic
     faults = Fault.objects.restrict(user)
     return _by_point(
         faults.filter(Q(state__in=OPEN_FAULT_STATES) | Q(reported_at__gte=day_start))
-        .values("service_point").order_by().annotate(
-            open_now=Count("pk", filter=Q(state__in=OPEN_FAULT_STATES)),
-            overdue_now=Count("pk", filter=fault_overdue_now(now)),
-            reported_today=Count("pk", filter=Q(reported_at__gte=day_start)
-                                 & ~Q(state=FaultState.CANCELLED)),
-        ))
+        .values("service_point").order_by().annotate(**_fault_live_counts(now, day_start)))
 
 
 def faults_by_day(user, *, start: datetime, end: datetime,
