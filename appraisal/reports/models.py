@@ -51,3 +51,42 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} · {self.service_point_id}"
+
+
+class ReportDay(models.Model):
+    """A closed day's change counter, as :class:`ReportMonth` for a month: the same
+    triggers add one to it when a row of a day that has ended is written or deleted
+    (migration 0002). The manager's home adds up this month's closed days."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("report day")
+        verbose_name_plural = _("report days")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} v{self.version}"
+
+
+class DayFigures(models.Model):
+    """One service point's figures of one closed day (the home's "this month" is the sum
+    of its closed days and the live rest), trusted as :class:`MonthFigures` are."""
+
+    day = models.DateField(_("day"))
+    service_point_id = models.BigIntegerField(_("service point"), null=True)
+    version = models.PositiveIntegerField(_("version"))
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+    valid_until = models.DateTimeField(_("valid until"), null=True)
+
+    class Meta:
+        verbose_name = _("day figures")
+        verbose_name_plural = _("day figures")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "service_point_id"],
+                                    nulls_distinct=False, name="dayfigures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} · {self.service_point_id}"

@@ -36,6 +36,14 @@ The refresh rule (when a kept month is trusted):
 5. A ``TRUNCATE`` of a counted table (the scale generator, which loads with triggers off)
    deletes every kept month.
 
+The manager's home uses the same rule a day at a time (``DayFigures``, ``ReportDay``):
+this month's figures are the sum of its closed days, kept, and the live rest (today, and
+yesterday for the first hour after midnight). A day is kept once it ended :data:`SETTLE`
+ago; a write to a row of a day that has ended adds one to that day's version (the same
+triggers, migration 0002); a day's figures counted against "now" carry ``valid_until``.
+Writes to yesterday's records (a fault fixed today) make yesterday stale, so the home
+counts it again now and then: a day's rows, not a month's.
+
 Who: only for users who see every service point (managers); anyone restricted to a
 point or to their own work gets live figures. ``manage.py refresh_report_rollups`` keeps
 the past months at the start of each month (cron) and after a bulk load; a report also
@@ -54,7 +62,7 @@ from types import SimpleNamespace
 from django.db import connection, transaction
 from django.utils import timezone
 
-from appraisal.reports.models import MonthFigures, ReportMonth
+from appraisal.reports.models import DayFigures, MonthFigures, ReportDay, ReportMonth
 from servicedesk.roles import Role
 
 SETTLE = timedelta(hours=1)
@@ -187,3 +195,75 @@ def versions(months: list[date]) -> dict[date, int]:
     """The current version of each of ``months`` (0: never changed since it closed)."""
     found = dict(ReportMonth.objects.filter(month__in=months).values_list("month", "version"))
     return {month: found.get(month, 0) for month in months}
+
+
+def day_end(day: date) -> datetime:
+    """The first instant after the local ``day``."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+@dataclass
+class KeptDays:
+    """Of the days asked: the fresh kept ones, the figures summed over them by point (the
+    keys asked only), and every asked day's version (to store a recount at)."""
+
+    fresh: list[date]
+    summed: dict
+    versions: dict[date, int]
+
+
+def read_days(days: list[date], *, keys: tuple[str, ...], now: datetime) -> KeptDays:
+    """The fresh kept days among the closed ``days`` and the sum of their figures
+    ``keys`` by point, added up in the database (2 queries: the days' state from their
+    own rows, then the sum over the fresh ones)."""
+    table, state = DayFigures._meta.db_table, ReportDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.day, coalesce(r.version, 0), f.version, f.valid_until "
+            f"FROM unnest(%s::date[]) AS d(day) "
+            f"LEFT JOIN {state} r ON r.day = d.day "
+            f"LEFT JOIN {table} f ON f.day = d.day AND f.service_point_id = %s",
+            [days, MONTH_ROW])
+        rows = cursor.fetchall()
+    kept = KeptDays(fresh=[], summed={}, versions={})
+    for day, version, kept_at, valid_until in rows:
+        kept.versions[day] = version
+        if (kept_at == version and is_closed(day_end(day), now)
+                and (valid_until is None or valid_until > now)):
+            kept.fresh.append(day)
+    if not kept.fresh:
+        return kept
+    sums = ", ".join(["coalesce(sum((f.figures ->> %s)::numeric), 0)"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.service_point_id, {sums} FROM {table} f "
+            f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
+            f"GROUP BY 1", [*keys, kept.fresh, MONTH_ROW])
+        for point, *totals in cursor.fetchall():
+            kept.summed[point] = {key: total if key in MONEY_KEYS else int(total)
+                                  for key, total in zip(keys, totals, strict=True)}
+    return kept
+
+
+def store_days(counted: dict[date, dict], *, versions: dict[date, int],
+               valid_until: dict[date, datetime | None], now: datetime) -> list[date]:
+    """Keep each day's figures by point (``counted``) counted at ``versions``, in one
+    transaction under the days' locks: only the days no write changed since. Returns the
+    days kept."""
+    days = sorted(counted)
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # the days' rows, made if missing, then locked
+            cursor.execute(
+                f"INSERT INTO {ReportDay._meta.db_table} (day, version) "
+                f"SELECT unnest(%s::date[]), 0 ON CONFLICT (day) DO NOTHING", [days])
+        current = dict(ReportDay.objects.select_for_update().filter(day__in=days)
+                       .order_by("day").values_list("day", "version"))
+        fresh = [day for day in days if current[day] == versions.get(day, 0)]
+        DayFigures.objects.filter(day__in=fresh).delete()
+        DayFigures.objects.bulk_create([
+            DayFigures(day=day, service_point_id=point, figures=values, version=current[day],
+                       computed_at=now, valid_until=valid_until[day])
+            for day in fresh
+            for point, values in [(MONTH_ROW, {}), *((p, _encode(v))
+                                                     for p, v in counted[day].items())]])
+    return fresh

@@ -2,14 +2,16 @@
 figures as counted live, never trusted after a late change or a passing deadline."""
 
 from datetime import date, datetime, timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from appraisal.reports import figures, rollups
-from appraisal.reports.models import MonthFigures, ReportMonth
+from appraisal.reports.models import DayFigures, MonthFigures, ReportDay, ReportMonth
 from billing.models import Receipt
 from tickets.models import Fault
 
@@ -136,3 +138,67 @@ def test_refresh_command_keeps_the_missing_months(month_data):
     assert kept == [date(2026, 10, 1), date(2026, 11, 1)]
     assert figures.keep_months([date(2026, 10, 1), date(2026, 11, 1)], now=LATER) == []
     assert figures.keep_months([date(2026, 12, 1)], now=LATER) == []  # still live
+
+
+# --- the manager's home: this month's closed days kept ------------------------------------
+
+
+def _home(user, now) -> dict:
+    home = figures.manager_home(user, now=now)
+    columns = [c[1] for c in figures.HOME_COLUMNS]
+    return {row.point: dict(zip(columns, (c.value for c in row.cells), strict=True))
+            for row in [*home.rows, home.total]}
+
+
+def test_the_home_adds_kept_days_to_the_live_rest(manager, month_data,
+                                                  django_assert_max_num_queries):
+    """The closed days of November (1-19 at NOW) kept on the first view; read back the
+    figures are those counted live (as a clerk's restricted view would count them)."""
+    with mock.patch.object(rollups, "sees_all", return_value=False):
+        live = _home(manager, NOW)
+    first = _home(manager, NOW)
+    assert DayFigures.objects.filter(service_point_id=rollups.MONTH_ROW).count() == 19
+    with django_assert_max_num_queries(17):
+        kept = _home(manager, NOW)
+    assert first == kept == live
+    assert kept[None]["reported"] == 6  # the total row
+
+
+def test_a_late_change_to_a_kept_day_is_counted_on_the_home(manager, month_data, clerk):
+    _home(manager, NOW)
+    receipt = Receipt.objects.filter(issued_on__lt=NOW.date(), status="issued").order_by("pk")[0]
+    version = ReportDay.objects.get(day=receipt.issued_on).version
+    before = _home(manager, NOW)[None]
+    Receipt.objects.filter(pk=receipt.pk).update(status="void", voided_at=NOW,
+                                                 voided_by=clerk, void_reason="写错")
+    assert ReportDay.objects.get(day=receipt.issued_on).version == version + 1
+    after = _home(manager, NOW)[None]
+    assert after["takings"] == before["takings"] - receipt.total
+    assert after["receipts"] == before["receipts"] - 1
+    assert set(DayFigures.objects.filter(day=receipt.issued_on)
+               .values_list("version", flat=True)) == {version + 1}
+
+
+def test_a_passing_deadline_makes_a_kept_day_count_again(manager, month_data):
+    """A fault reported at 22:00 yesterday, not fixed: not late at 01:30, late at 10:00
+    (a figure the day keeps, though the home shows none counted against "now"): the day
+    kept at 01:30 is counted again once that deadline passed."""
+    Fault.objects.filter(reported_at__gte=at(11, 19, 0), reported_at__lt=at(11, 20, 0),
+                         state="new").update(reported_at=at(11, 19, 22),
+                                             due_at=at(11, 19, 22) + timedelta(hours=12))
+    early, later = at(11, 20, 1, 30), at(11, 20, 10, 30)
+    _home(manager, early)
+    assert DayFigures.objects.filter(day=date(2026, 11, 19)).first().valid_until == \
+        at(11, 19, 22) + timedelta(hours=12)
+    with mock.patch.object(rollups, "sees_all", return_value=False):
+        live = _home(manager, later)
+    assert _home(manager, later) == live
+    recounted = DayFigures.objects.filter(day=date(2026, 11, 19)).first()
+    assert recounted.computed_at == later and recounted.valid_until > later
+
+
+def test_the_refresh_command_keeps_this_months_closed_days(month_data):
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        call_command("refresh_report_rollups", months=1, stdout=StringIO())
+    assert sorted(DayFigures.objects.filter(service_point_id=rollups.MONTH_ROW)
+                  .values_list("day", flat=True)) == [date(2026, 11, d) for d in range(1, 20)]

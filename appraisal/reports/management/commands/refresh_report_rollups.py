@@ -1,7 +1,8 @@
-"""Keep the monthly report's closed months (``appraisal/reports/rollups.py``).
+"""Keep the monthly report's closed months and this month's closed days for the
+manager's home (``appraisal/reports/rollups.py``).
 
-Run it at the start of each month (cron, after 01:00) and after loading data with the
-triggers off; the report keeps a missing or stale month itself too, on first view.
+Run it each night (cron, after 01:00) and after loading data with the triggers off; the
+report keeps a missing or stale month itself too, on first view, and the home its days.
 """
 
 from __future__ import annotations
@@ -32,3 +33,7 @@ class Command(BaseCommand):
         kept = figures.keep_months(sorted(wanted), force=force)
         self.stdout.write(f"Kept {len(kept)} month(s): "
                           + (", ".join(f"{m:%Y-%m}" for m in kept) or "none needed"))
+        now = timezone.now()
+        days = figures.closed_days(figures.Period.month(timezone.localdate(now)), now)
+        figures.keep_days(days, now=now, force=force)
+        self.stdout.write(f"This month's {len(days)} closed day(s) kept for the home.")
