@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -412,8 +413,11 @@ class BroadbandAccount(ServiceAccount):
             models.Index(fields=["service_point", "state", "account_name"],
                          name="bb_sp_state_name"),
             models.Index(fields=["state", "account_name"], name="bb_state_name"),
-            models.Index(fields=["service_point", "state", "expires_on"], name="bb_sp_state_exp"),
-            models.Index(fields=["state", "expires_on"], name="bb_state_expires"),
+            # State + expiry range, in the retention list's order (expires_on, id): its
+            # page is the start of the range, not a sort of a month's expiring accounts.
+            models.Index(fields=["service_point", "state", "expires_on", "id"],
+                         name="bb_sp_state_exp"),
+            models.Index(fields=["state", "expires_on", "id"], name="bb_state_expires"),
             models.Index(fields=["expires_on"], name="bb_expires"),
             models.Index(fields=["subscriber"], name="bb_subscriber"),
         ]
@@ -443,6 +447,13 @@ class BroadbandAccount(ServiceAccount):
         if self.expires_on is None:
             return None
         return (self.expires_on - (today or timezone.localdate())).days
+
+
+# Open (active or barred) landlines whose balance is under their alert threshold, written
+# as the indexed expression: the retention list's and billing's reminder list's rows.
+LOW_BALANCE_STATES = [LandlineState.ACTIVE, LandlineState.BARRED]
+UNDER_ALERT_THRESHOLD = Q(LessThan(models.F("balance") - models.F("alert_threshold"), 0),
+                          state__in=LOW_BALANCE_STATES)
 
 
 @audited(exclude=["password"])
@@ -485,6 +496,13 @@ class LandlineAccount(ServiceAccount):
             # "Balance under the alert threshold" (reminder calls, billing).
             models.Index(models.F("balance") - models.F("alert_threshold"),
                          name="ll_balance_margin"),
+            # The open landlines under their threshold (accounts.reports.under_alert_threshold,
+            # the same condition word for word so the planner matches it), in the retention
+            # list's order: lowest balance first.
+            models.Index(fields=["balance", "id"], condition=UNDER_ALERT_THRESHOLD,
+                         name="ll_low_balance"),
+            models.Index(fields=["service_point", "balance", "id"],
+                         condition=UNDER_ALERT_THRESHOLD, name="ll_sp_low_balance"),
             models.Index(fields=["subscriber"], name="ll_subscriber"),
         ]
         constraints = [

@@ -1,9 +1,14 @@
 """Retention lists (挽留): the customers about to lapse, for a call.
 
 - broadband accounts active and expiring within the next days (``bb_sp_state_exp`` /
-  ``bb_state_expires``: state + expiry range);
+  ``bb_state_expires``: state + expiry range + id, the list's order);
 - landlines (active or barred) whose balance is under their alert threshold, written as
-  the indexed expression ``balance - alert_threshold < 0`` (``ll_balance_margin``).
+  the indexed expression ``balance - alert_threshold < 0`` (``ll_balance_margin``; the
+  partial indexes ``ll_low_balance`` / ``ll_sp_low_balance`` on that condition hold the
+  list's order, lowest balance first).
+
+A page of either list is the start of an index range (LIMIT 26 rows read), not a sort of
+every account that qualifies.
 
 Each row carries the "called" mark of its current period (the expiry date for broadband,
 the month for a landline) from ``RetentionCall``, through the mark's unique index.
@@ -14,13 +19,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from accounts.choices import BroadbandState, LandlineState
-from accounts.models import BroadbandAccount, LandlineAccount, RetentionCall
+from accounts.choices import BroadbandState
+from accounts.models import (
+    UNDER_ALERT_THRESHOLD,
+    BroadbandAccount,
+    LandlineAccount,
+    RetentionCall,
+)
 
 EXPIRING_WITHIN_DAYS = 30
-LOW_BALANCE_STATES = [LandlineState.ACTIVE, LandlineState.BARRED]
 
 
 def landline_period(today: date) -> date:
@@ -36,8 +45,7 @@ def _expiring(queryset: QuerySet, today: date, within: int) -> QuerySet:
 def under_alert_threshold(queryset: QuerySet) -> QuerySet:
     """Open landlines (active or barred) whose balance is under their alert threshold: the
     one definition behind this retention list and billing's low-balance reminder list."""
-    return queryset.alias(margin=F("balance") - F("alert_threshold")).filter(
-        margin__lt=0, state__in=LOW_BALANCE_STATES)
+    return queryset.filter(UNDER_ALERT_THRESHOLD)
 
 
 def _with_mark(queryset: QuerySet, account: str, period) -> QuerySet:

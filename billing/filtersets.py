@@ -1,8 +1,11 @@
 """One FilterSet per money list; every filter has an index behind it (billing/models.py)."""
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import LandlineState
@@ -13,6 +16,10 @@ from servicedesk.filtersets import BaseFilterSet
 from servicedesk.models import ServicePoint, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class ScopedFilterSet(BaseFilterSet):
@@ -31,9 +38,9 @@ class ScopedFilterSet(BaseFilterSet):
 
 
 class ReceiptFilterSet(ScopedFilterSet):
-    day_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte",
+    day_from = django_filters.DateFilter(field_name="issued_on", method="issued_from",
                                          label=_("from date"), widget=DATE)
-    day_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte",
+    day_to = django_filters.DateFilter(field_name="issued_on", method="issued_to",
                                        label=_("to date"), widget=DATE)
     clerk = django_filters.ModelChoiceFilter(field_name="issued_by", label=_("clerk"),
                                              queryset=User.objects.none())
@@ -45,6 +52,20 @@ class ReceiptFilterSet(ScopedFilterSet):
     class Meta:
         model = Receipt
         fields = ["service_point"]
+
+    # A receipt's date is the local date of its time (billing.services.issue_receipt), so
+    # a day range is also an ``issued_at`` range: that bound lets the list's index on
+    # ``-issued_at`` (its order, receipt_issued / receipt_sp_issued) start at the range's
+    # end and stop after a page, instead of filtering every receipt newer than the range
+    # (a month two years back: 3 million rows at N = 1,000,000).
+    def issued_from(self, queryset, name, value):
+        return queryset.filter(issued_on__gte=value, issued_at__gte=_local_midnight(value))
+
+    def issued_to(self, queryset, name, value):
+        queryset = queryset.filter(issued_on__lte=value)
+        if value < date.max:
+            queryset = queryset.filter(issued_at__lt=_local_midnight(value + timedelta(days=1)))
+        return queryset
 
     def search(self, queryset, name, value):
         """A receipt number (with or without its series), a payer or a reference."""

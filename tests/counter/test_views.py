@@ -397,3 +397,37 @@ def test_the_clerk_home_offers_the_counter_by_keyboard(client, clerk, books):
     assert "今日收款" in page and "尚未日结" in page
     form = client.get(reverse("tickets:install_order")).content.decode()
     assert 'accesskey="s"' in form and "autofocus" in form and "data-enter-submits" in form
+
+
+def test_receipts_of_a_day_range_by_local_date(client, manager, clerk, xinyuan, books, lines):
+    """The report link "receipts of a month" (day_from/day_to): a day is its Shanghai date,
+    midnight to midnight, whatever the UTC time; newest first; the same queries whatever
+    the range (the filter also bounds issued_at, for the index in the list's order)."""
+    from tests.counter.conftest import at
+
+    def issue(day, hm):
+        return billing.receipt_issue(user=clerk, service_point=xinyuan, lines=lines("10"),
+                                     payment_method="cash", payer_name="张伟",
+                                     purpose="install", now=at(day, hm))
+
+    issue("2026-03-09", "23:59")
+    first = issue("2026-03-10", "00:00")
+    last = issue("2026-03-10", "23:59")
+    voided = issue("2026-03-10", "12:00")
+    billing.receipt_void(user=manager, receipt=voided, reason="开错了",
+                         now=at("2026-03-10", "12:05"))
+    issue("2026-03-11", "00:00")
+    client.force_login(manager)
+    url = reverse("billing:receipt_list")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"day_from": "2026-03-10", "day_to": "2026-03-10",
+                                    "status": "issued"})
+    listed = [row.record.pk for row in response.context["table"].paginated_rows]
+    assert listed == [last.pk, first.pk]
+    one_day = len(queries)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"day_from": "2026-03-01", "day_to": "2026-03-31"})
+    assert len(response.context["table"].paginated_rows) == 5
+    assert len(queries) == one_day
+    for extreme in ({"day_from": "0001-01-01"}, {"day_to": "9999-12-31"}):
+        assert client.get(url, extreme).status_code == 200
