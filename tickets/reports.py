@@ -411,7 +411,8 @@ def repeat_fault_premises(user, *, start: datetime, end: datetime,
     ``[{"premises", "service_point", "service_point__name", "building", "unit", "room",
     "total"}]``."""
     top = list(fault_cohort(user, start, end).filter(premises__isnull=False)
-               .values("premises").annotate(total=Count("pk")).filter(total__gt=1)
+               # COUNT(*): an index-only scan of fault_reported_premises
+               .values("premises").annotate(total=Count("*")).filter(total__gt=1)
                .order_by("-total", "premises")[:limit])
     return _premises_labels(top)
 

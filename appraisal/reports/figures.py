@@ -302,6 +302,11 @@ def _months(user, periods: list[Period], now: datetime,
     everyone = rollups.sees_all(user)
     kept = (rollups.read([m.first for m in months], with_points=[p.first for p in periods],
                          with_details=this.first, now=now) if everyone else None)
+    to_date = _month_to_date(this, now, today) if everyone else None
+    if to_date is not None:  # the live month, from its kept days and the live rest
+        points, answers, details = to_date
+        kept.points[this.first], kept.satisfaction[this.first] = points, answers
+        kept.details = details
     recount = [m for m in months if kept is None or m.first not in kept.satisfaction]
     counted = [p for p in periods if p in recount]  # figures by point, live
     merged_counted = dict(zip(counted, _merge_periods(user, counted, now, today),
@@ -323,6 +328,58 @@ def _months(user, periods: list[Period], now: datetime,
                       points=merged_counted[this], satisfaction=by_month[this.first],
                       details=details[this], valid_until=valid_until, now=now)
     return merged, by_month, details[this]
+
+
+def _month_to_date(month: Period, now: datetime,
+                   today: date) -> tuple[dict, dict, dict] | None:
+    """The live ``month`` so far, for a user who sees every point: its closed days from
+    the day rollup (``keep_days``) and the rest (today) counted live, added up: the
+    figures by point, the answers, the lists. Premises with repeated faults are counted
+    over the whole month (a day's list cannot tell). None before a day of it closed."""
+    days = closed_days(month, now)
+    if not days or rollups.is_closed(month.end, now):
+        return None
+    kept = keep_days(days, now=now, keys=None, with_details=True)
+    rest = Period(days[-1] + timedelta(days=1), month.last)
+    points = kept.summed
+    _add(points, _merge_periods(rollups.EVERYONE, [rest], now, today)[0], None)
+    live = {"satisfaction": tickets_reports.satisfaction_by_month(
+        rollups.EVERYONE, start=rest.start, end=rest.end).get(month.first, {}),
+        **_details(rollups.EVERYONE, rest, now)}
+    parts = [kept.details[day] for day in days] + [live]
+    answers: dict = {}
+    for part in parts:
+        for source, levels in part["satisfaction"].items():
+            target = answers.setdefault(source, {})
+            for level, count in levels.items():
+                target[level] = target.get(level, 0) + count
+    details = {
+        "fault_days": sorted((row for part in parts for row in part["fault_days"]),
+                             key=lambda row: row["day"]),
+        "fault_causes": _summed_rows(parts, "fault_causes", ("cause", "cause__name"),
+                                     ("total", "late")),
+        "root_causes": _summed_rows(parts, "root_causes", ("root_cause", "root_cause__name"),
+                                    ("total", "complainants", "substantiated")),
+        "repeat_premises": tickets_reports.repeat_fault_premises(
+            rollups.EVERYONE, start=month.start, end=month.end),
+    }
+    return points, answers, details
+
+
+def _summed_rows(parts: list[dict], name: str, key: tuple[str, str],
+                 counts: tuple[str, ...]) -> list[dict]:
+    """The rows ``name`` of every part added up by ``key`` (an id and its label), the
+    biggest first, then by label, as the database lists them (codepoint order: the
+    embedded server's C.UTF-8 collation)."""
+    rows: dict = {}
+    for part in parts:
+        for row in part[name]:
+            target = rows.setdefault(row[key[0]], {key[0]: row[key[0]], key[1]: row[key[1]],
+                                                   **dict.fromkeys(counts, 0)})
+            for count in counts:
+                target[count] += row[count] or 0
+    return sorted(rows.values(), key=lambda row: (-row["total"], row[key[1]] is None,
+                                                  row[key[1]] or ""))  # NULLS LAST
 
 
 def keep_months(months: list[date], *, now: datetime | None = None,
@@ -567,31 +624,49 @@ def closed_days(month: Period, now: datetime) -> list[date]:
     return days
 
 
-def _add(summed: dict, points: dict) -> None:
+def _add(summed: dict, points: dict, keys: tuple[str, ...] | None) -> None:
+    """Add figures by point into ``summed`` (only ``keys``, or all when None)."""
     for point, values in points.items():
         target = summed.setdefault(point, {})
-        for key in MONTH_SUMS:
-            target[key] = target.get(key, 0) + (values.get(key) or 0)
+        for key, value in values.items():
+            if value is not None and (keys is None or key in keys):
+                target[key] = target.get(key, 0) + value
 
 
-def keep_days(days: list[date], *, now: datetime, force: bool = False) -> dict:
-    """This month's closed ``days`` added up by point (:data:`MONTH_SUMS`): the fresh
-    ones from the day rollup (2 queries), the others (all with ``force``) counted and kept
-    now (one query per subject for them all, 3 for their deadlines, ~4 to store)."""
-    kept = rollups.read_days(days, keys=MONTH_SUMS, now=now)
-    summed = {} if force else kept.summed
-    missing = [Period.day(day) for day in days if force or day not in kept.fresh]
+def _day_details(day: Period, now: datetime) -> dict:
+    """A day's answers and lists, kept with its figures for the monthly report (4-5
+    queries)."""
+    answers = tickets_reports.satisfaction_by_month(rollups.EVERYONE, start=day.start,
+                                                    end=day.end)
+    return {"satisfaction": answers.get(day.first.replace(day=1), {}),
+            **_details(rollups.EVERYONE, day, now)}
+
+
+def keep_days(days: list[date], *, now: datetime, keys: tuple[str, ...] | None = MONTH_SUMS,
+              with_details: bool = False, force: bool = False) -> rollups.KeptDays:
+    """This month's closed ``days`` added up by point (``keys``; every figure when None)
+    and, ``with_details``, each day's answers and lists: the fresh days from the day
+    rollup (2 queries), the others (all with ``force``) counted and kept now (one query
+    per subject for them all, 3 for their deadlines, ~5 a day for the lists, ~4 to
+    store)."""
+    kept = rollups.read_days(days, keys=keys, now=now, with_details=with_details)
+    if force:
+        kept = rollups.KeptDays(fresh=[], summed={}, versions=kept.versions)
+    missing = [Period.day(day) for day in days if day not in kept.fresh]
     if not missing:
-        return summed
+        return kept
     counted = _merge_periods(rollups.EVERYONE, missing, now, timezone.localdate(now))
     deadlines = tickets_reports.next_deadlines(periods=[(p.start, p.end) for p in missing],
                                                now=now)
+    details = {p.first: _day_details(p, now) for p in missing}
     rollups.store_days({p.first: points for p, points in zip(missing, counted, strict=True)},
-                       versions=kept.versions, now=now,
+                       details=details, versions=kept.versions, now=now,
                        valid_until={p.first: d for p, d in zip(missing, deadlines, strict=True)})
     for points in counted:
-        _add(summed, points)
-    return summed
+        _add(kept.summed, points, keys)
+    if with_details:
+        kept.details.update(details)
+    return kept
 
 
 def _month_so_far(user, month: Period, now: datetime) -> tuple[dict, Period]:
@@ -601,7 +676,7 @@ def _month_so_far(user, month: Period, now: datetime) -> tuple[dict, Period]:
     days = closed_days(month, now) if rollups.sees_all(user) else []
     if not days:
         return {}, month
-    return keep_days(days, now=now), Period(days[-1] + timedelta(days=1), month.last)
+    return keep_days(days, now=now).summed, Period(days[-1] + timedelta(days=1), month.last)
 
 
 def manager_home(user, *, now: datetime | None = None) -> ManagerHome:

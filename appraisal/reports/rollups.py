@@ -36,9 +36,11 @@ The refresh rule (when a kept month is trusted):
 5. A ``TRUNCATE`` of a counted table (the scale generator, which loads with triggers off)
    deletes every kept month.
 
-The manager's home uses the same rule a day at a time (``DayFigures``, ``ReportDay``):
-this month's figures are the sum of its closed days, kept, and the live rest (today, and
-yesterday for the first hour after midnight). A day is kept once it ended :data:`SETTLE`
+The live month uses the same rule a day at a time (``DayFigures``, ``ReportDay``): the
+manager's home and the monthly report of this month add up its closed days, kept (their
+figures by point summed in the database; each day's answers and lists kept in its own
+row), and count the live rest (today, and yesterday for the first hour after midnight);
+only the premises with repeated faults are counted over the whole month. A day is kept once it ended :data:`SETTLE`
 ago; a write to a row of a day that has ended adds one to that day's version (the same
 triggers, migration 0002); a day's figures counted against "now" carry ``valid_until``.
 Writes to yesterday's records (a fault fixed today) make yesterday stale, so the home
@@ -54,7 +56,7 @@ simply counted live: slower, never wrong.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -117,6 +119,11 @@ def _encode(figures: dict) -> dict:
 def _encode_details(details: dict) -> dict:
     return {**details, "fault_days": [{**row, "day": row["day"].isoformat()}
                                       for row in details["fault_days"]]}
+
+
+def _encode_marker(details: dict) -> dict:
+    lists = {key: value for key, value in details.items() if key != "satisfaction"}
+    return {"satisfaction": details["satisfaction"], "details": _encode_details(lists)}
 
 
 def _decode_details(details: dict) -> dict:
@@ -204,52 +211,77 @@ def day_end(day: date) -> datetime:
 
 @dataclass
 class KeptDays:
-    """Of the days asked: the fresh kept ones, the figures summed over them by point (the
-    keys asked only), and every asked day's version (to store a recount at)."""
+    """Of the days asked: the fresh kept ones, their figures summed by point, the
+    answers and lists of each (when asked ``with_details``), and every asked day's
+    version (to store a recount at)."""
 
     fresh: list[date]
     summed: dict
     versions: dict[date, int]
+    details: dict[date, dict] = field(default_factory=dict)
 
 
-def read_days(days: list[date], *, keys: tuple[str, ...], now: datetime) -> KeptDays:
-    """The fresh kept days among the closed ``days`` and the sum of their figures
-    ``keys`` by point, added up in the database (2 queries: the days' state from their
-    own rows, then the sum over the fresh ones)."""
+def read_days(days: list[date], *, keys: tuple[str, ...] | None, now: datetime,
+              with_details: bool = False) -> KeptDays:
+    """The fresh kept days among the closed ``days`` and the sum of their figures by
+    point, added up in the database: ``keys`` only, or every figure (None). 2 queries:
+    the days' state (with their answers and lists ``with_details``), then the sum."""
     table, state = DayFigures._meta.db_table, ReportDay._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.day, coalesce(r.version, 0), f.version, f.valid_until "
+            f"SELECT d.day, coalesce(r.version, 0), f.version, f.valid_until, "
+            f"CASE WHEN %s THEN f.figures END "
             f"FROM unnest(%s::date[]) AS d(day) "
             f"LEFT JOIN {state} r ON r.day = d.day "
             f"LEFT JOIN {table} f ON f.day = d.day AND f.service_point_id = %s",
-            [days, MONTH_ROW])
+            [with_details, days, MONTH_ROW])
         rows = cursor.fetchall()
     kept = KeptDays(fresh=[], summed={}, versions={})
-    for day, version, kept_at, valid_until in rows:
+    for day, version, kept_at, valid_until, marker in rows:
         kept.versions[day] = version
-        if (kept_at == version and is_closed(day_end(day), now)
-                and (valid_until is None or valid_until > now)):
-            kept.fresh.append(day)
+        if (kept_at != version or not is_closed(day_end(day), now)
+                or (valid_until is not None and valid_until <= now)):
+            continue
+        if with_details:
+            marker = json.loads(marker) if isinstance(marker, str) else marker
+            if "details" not in marker:  # kept before the lists were: counted again
+                continue
+            kept.details[day] = {"satisfaction": marker["satisfaction"],
+                                 **_decode_details(marker["details"])}
+        kept.fresh.append(day)
     if not kept.fresh:
         return kept
-    sums = ", ".join(["coalesce(sum((f.figures ->> %s)::numeric), 0)"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT f.service_point_id, {sums} FROM {table} f "
-            f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
-            f"GROUP BY 1", [*keys, kept.fresh, MONTH_ROW])
-        for point, *totals in cursor.fetchall():
-            kept.summed[point] = {key: total if key in MONEY_KEYS else int(total)
-                                  for key, total in zip(keys, totals, strict=True)}
+        if keys is None:  # every figure: (point, key, sum) rows
+            cursor.execute(
+                f"SELECT f.service_point_id, v.key, sum(v.value::numeric) FROM {table} f "
+                f"CROSS JOIN LATERAL jsonb_each_text(f.figures) AS v(key, value) "
+                f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
+                f"GROUP BY 1, 2", [kept.fresh, MONTH_ROW])
+            found = [(point, [(key, total)]) for point, key, total in cursor.fetchall()]
+        else:
+            sums = ", ".join(["coalesce(sum((f.figures ->> %s)::numeric), 0)"] * len(keys))
+            cursor.execute(
+                f"SELECT f.service_point_id, {sums} FROM {table} f "
+                f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
+                f"GROUP BY 1", [*keys, kept.fresh, MONTH_ROW])
+            found = [(point, zip(keys, totals, strict=True))
+                     for point, *totals in cursor.fetchall()]
+    for point, pairs in found:
+        target = kept.summed.setdefault(point, {})
+        for key, total in pairs:
+            if total is not None:
+                target[key] = total if key in MONEY_KEYS else int(total)
     return kept
 
 
-def store_days(counted: dict[date, dict], *, versions: dict[date, int],
-               valid_until: dict[date, datetime | None], now: datetime) -> list[date]:
-    """Keep each day's figures by point (``counted``) counted at ``versions``, in one
-    transaction under the days' locks: only the days no write changed since. Returns the
-    days kept."""
+def store_days(counted: dict[date, dict], *, details: dict[date, dict],
+               versions: dict[date, int], valid_until: dict[date, datetime | None],
+               now: datetime) -> list[date]:
+    """Keep each day's figures by point (``counted``) and its answers and lists
+    (``details``: ``satisfaction`` and :func:`figures._details`'s) counted at
+    ``versions``, in one transaction under the days' locks: only the days no write
+    changed since. Returns the days kept."""
     days = sorted(counted)
     with transaction.atomic():
         with connection.cursor() as cursor:  # the days' rows, made if missing, then locked
@@ -264,6 +296,6 @@ def store_days(counted: dict[date, dict], *, versions: dict[date, int],
             DayFigures(day=day, service_point_id=point, figures=values, version=current[day],
                        computed_at=now, valid_until=valid_until[day])
             for day in fresh
-            for point, values in [(MONTH_ROW, {}), *((p, _encode(v))
-                                                     for p, v in counted[day].items())]])
+            for point, values in [(MONTH_ROW, _encode_marker(details[day])),
+                                  *((p, _encode(v)) for p, v in counted[day].items())]])
     return fresh

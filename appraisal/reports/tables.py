@@ -13,11 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BroadbandAccount, LandlineAccount, RetentionOutcome
 from accounts.tables import DaysLeftColumn
-from servicedesk.tables import BaseTable
+from servicedesk.tables import BaseTable, DateColumn, PkLinkColumn
 
 OUTCOMES = dict(RetentionOutcome.choices)
-# A (view name, kwargs) link: django-tables2 inspects a callable's signature on every cell.
-SUBSCRIBER_LINK = ("accounts:subscriber_detail", {"pk": tables.A("subscriber_id")})
+
+
+def subscriber_column():
+    return PkLinkColumn("accounts:subscriber_detail", pk="subscriber_id",
+                        accessor="subscriber__name", verbose_name=_("subscriber"))
 
 
 class CalledColumn(tables.Column):
@@ -95,12 +98,12 @@ class RetentionTable(BaseTable):
 
 
 class ExpiringBroadbandTable(RetentionTable):
-    account_name = tables.Column(linkify=True)
-    subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
-                               linkify=SUBSCRIBER_LINK)
+    account_name = PkLinkColumn("accounts:broadband_detail")
+    subscriber = subscriber_column()
     mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
     phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
     premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))
+    expires_on = DateColumn()
     time_left = DaysLeftColumn()
     called = CalledColumn()
     mark = MarkColumn("reports:retention_broadband_mark")
@@ -113,9 +116,8 @@ class ExpiringBroadbandTable(RetentionTable):
 
 
 class LowBalanceLandlineTable(RetentionTable):
-    phone_number = tables.Column(linkify=True)
-    subscriber = tables.Column(accessor="subscriber__name", verbose_name=_("subscriber"),
-                               linkify=SUBSCRIBER_LINK)
+    phone_number = PkLinkColumn("accounts:landline_detail")
+    subscriber = subscriber_column()
     mobile = tables.Column(accessor="subscriber__mobile", verbose_name=_("mobile"))
     phone = tables.Column(accessor="subscriber__phone", verbose_name=_("contact phone"))
     premises = tables.Column(accessor="premises__label", verbose_name=_("premises"))

@@ -202,3 +202,17 @@ def test_the_refresh_command_keeps_this_months_closed_days(month_data):
         call_command("refresh_report_rollups", months=1, stdout=StringIO())
     assert sorted(DayFigures.objects.filter(service_point_id=rollups.MONTH_ROW)
                   .values_list("day", flat=True)) == [date(2026, 11, d) for d in range(1, 20)]
+
+
+def test_the_live_months_report_adds_kept_days_to_the_live_rest(manager, month_data):
+    """November at NOW (the 20th): days 1-19 kept on the first view; the report read back
+    from them and today counted live is the report counted live."""
+    november = date(2026, 11, 1)
+    with mock.patch.object(rollups, "sees_all", return_value=False):
+        live = figures.monthly_report(manager, november, now=NOW)
+    first = figures.monthly_report(manager, november, now=NOW)
+    assert DayFigures.objects.filter(service_point_id=rollups.MONTH_ROW).count() == 19
+    kept = figures.monthly_report(manager, november, now=NOW)
+    assert_hand_counted(kept)
+    assert _figures(first) == _figures(kept) == _figures(live)
+    assert not MonthFigures.objects.filter(month=november).exists()  # still live

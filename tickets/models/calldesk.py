@@ -351,6 +351,9 @@ class Fault(models.Model):
             # The monthly report's satisfaction (13 months of answers): index-only.
             models.Index(fields=["reported_at"], include=["satisfaction", "service_point"],
                          condition=~Q(satisfaction=""), name="fault_answered"),
+            # The live month's premises with repeated faults: index-only over the month.
+            models.Index(fields=["reported_at"], include=["premises", "state"],
+                         name="fault_reported_premises"),
             models.Index(OpClass("service_number", name="varchar_pattern_ops"),
                          name="fault_number_prefix"),
             models.Index(OpClass("contact_phone", name="varchar_pattern_ops"),
