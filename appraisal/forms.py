@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import DisputeDecision, RewardKind
+from appraisal.models import DisputeDecision, RewardKind, TemplateKind
 from servicedesk.models import User
 from tickets.forms.calldesk import Form
 
@@ -187,7 +187,8 @@ ITEM_FIELDS = ("name", "description", "max_points", "mode", "evidence", "points_
 class TemplateEditForm(Form):
     """A template's name and flags; with ``structure`` (no scorecard made with it yet) also
     its categories (name, weight, remove), items (fields, remove), a new item per category
-    and a new category with its first item."""
+    and a new category with its first item; for a call-quality rubric its fatal errors
+    (name, remove) and a new one."""
 
     name = forms.CharField(label=_("name"), max_length=80)
     is_default = forms.BooleanField(label=_("default for the role"), required=False)
@@ -196,8 +197,13 @@ class TemplateEditForm(Form):
     def __init__(self, *args, template, structure=True, **kwargs):
         self.structure = structure
         self.categories = list(template.categories.prefetch_related("items"))
+        self.fatal_errors = (list(template.fatal_errors.all())
+                             if structure and template.kind == TemplateKind.CALL_QUALITY
+                             else None)
         initial = {"name": template.name, "is_default": template.is_default,
                    "is_active": template.is_active}
+        for f in self.fatal_errors or []:
+            initial[f"fatal_{f.pk}_name"] = f.name
         if structure:
             for c in self.categories:
                 initial[f"cat_{c.pk}_name"], initial[f"cat_{c.pk}_weight"] = c.name, c.weight
@@ -222,6 +228,15 @@ class TemplateEditForm(Form):
             widget=forms.TextInput(attrs=SMALL))
         self.fields["newcat_weight"] = _weight_field(required=False)
         self._item_fields("newcat_item_", required=False)
+        if self.fatal_errors is None:
+            return
+        for f in self.fatal_errors:
+            self.fields[f"fatal_{f.pk}_name"] = forms.CharField(
+                label=_("fatal error"), max_length=120, widget=forms.TextInput(attrs=SMALL))
+            self.fields[f"fatal_{f.pk}_delete"] = _delete_field(_("remove"))
+        self.fields["newfatal_name"] = forms.CharField(
+            label=_("new fatal error"), max_length=120, required=False,
+            widget=forms.TextInput(attrs=SMALL))
 
     def _item_fields(self, prefix: str, *, required: bool) -> None:
         from appraisal.models import EvidenceKind, ItemMode
@@ -272,6 +287,10 @@ class TemplateEditForm(Form):
     def new_category_row(self):
         return self._row("newcat_item_")
 
+    def fatal_rows(self):
+        for f in self.fatal_errors or []:
+            yield self[f"fatal_{f.pk}_name"], self[f"fatal_{f.pk}_delete"]
+
     def _row(self, prefix: str) -> dict:
         row = {f: self[prefix + f] for f in ITEM_FIELDS}
         row["cells"] = [row[f] for f in ("max_points", "mode", "evidence", "points_per_unit")]
@@ -301,6 +320,13 @@ class TemplateEditForm(Form):
             result["new_category"] = {"name": data["newcat_name"],
                                       "weight": data["newcat_weight"],
                                       "item": self._values("newcat_item_")}
+        if self.fatal_errors is not None:
+            result["fatal_errors"] = {f.pk: data[f"fatal_{f.pk}_name"]
+                                      for f in self.fatal_errors
+                                      if not data[f"fatal_{f.pk}_delete"]}
+            result["delete_fatal_errors"] = {f.pk for f in self.fatal_errors
+                                             if data[f"fatal_{f.pk}_delete"]}
+            result["new_fatal_error"] = data["newfatal_name"]
         return result
 
 

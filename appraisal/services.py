@@ -13,6 +13,7 @@ Scorecard workflow (``SCORECARD_TRANSITIONS``)::
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -98,9 +99,11 @@ def _move(card: Scorecard, to: str) -> None:
 @transaction.atomic
 def templates_load_defaults(*, path: Path = FIXTURE, force: bool = False) -> int:
     """Create the seed templates, or with ``force`` update them from the file (by code).
-    Idempotent; scorecards keep their own snapshot, so updating a template never changes
-    one. Without ``force``, templates already present (perhaps edited by a manager) are
-    left as they are."""
+    Idempotent. Without ``force``, templates already present (perhaps edited by a manager)
+    are left as they are. A seed template something was made with is never changed (the
+    rule of ``template_update``): when the file says something else, the file's version
+    is added as a new version (``<code>-v<n>``, the default in its place if the file says
+    so), unless one of its versions already says what the file says."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if not ScorecardTemplate.objects.exists():
         return _templates_create(data)
@@ -108,6 +111,10 @@ def templates_load_defaults(*, path: Path = FIXTURE, force: bool = False) -> int
     if not force and ScorecardTemplate.objects.filter(code__in=codes).count() == len(codes):
         return 0
     for t in data["templates"]:
+        existing = ScorecardTemplate.objects.filter(code=t["code"]).first()
+        if existing is not None and template_usage(existing):
+            _template_seed_version(t)
+            continue
         template, _created = ScorecardTemplate.objects.update_or_create(
             code=t["code"],
             defaults={
@@ -137,6 +144,67 @@ def templates_load_defaults(*, path: Path = FIXTURE, force: bool = False) -> int
                                                 defaults={"name": f["name"], "order": fi})
         template_check(template)
     return len(data["templates"])
+
+
+def _seed_shape(t: dict) -> tuple:
+    """What a seed template says, comparable with ``_stored_shape``."""
+    def dec(value) -> Decimal:
+        return Decimal(str(value)).quantize(CENT)
+
+    return (
+        (t["kind"], t["scheme"], t.get("role", ""),
+         None if t.get("demotion_below") is None else dec(t["demotion_below"]),
+         t.get("source", ""), t.get("description", "")),
+        tuple((c["code"], c["name"], dec(c["weight"]), tuple(
+            (i["code"], i["name"], i.get("description", ""), i.get("mode", ItemMode.AWARD),
+             dec(i["max_points"]), i.get("evidence", ""), dec(i.get("points_per_unit", "0")),
+             i.get("reconstructed", False)) for i in c["items"]))
+            for c in t["categories"]),
+        tuple((f["code"], f["name"]) for f in t.get("fatal_errors", [])),
+    )
+
+
+def _stored_shape(template: ScorecardTemplate) -> tuple:
+    def dec(value) -> Decimal | None:
+        return None if value is None else value.quantize(CENT)
+
+    categories = template.categories.prefetch_related("items")
+    return (
+        (template.kind, template.scheme, template.role,
+         dec(template.demotion_below), template.source, template.description),
+        tuple((c.code, c.name, dec(c.weight), tuple(
+            (i.code, i.name, i.description, i.mode, dec(i.max_points), i.evidence,
+             dec(i.points_per_unit), i.reconstructed) for i in c.items.all()))
+            for c in categories),
+        tuple(template.fatal_errors.values_list("code", "name")),
+    )
+
+
+def _versions(code: str):
+    return ScorecardTemplate.objects.filter(code__regex=rf"^{re.escape(code)}(-v[0-9]+)?$")
+
+
+def _next_version(code: str) -> int:
+    n = 2
+    while ScorecardTemplate.objects.filter(code=f"{code}-v{n}"[:40]).exists():
+        n += 1
+    return n
+
+
+def _template_seed_version(t: dict) -> ScorecardTemplate | None:
+    """The seed ``t`` as a new version of its template, which is in use; nothing when a
+    version (the template or one of its copies) already says what the seed says, names
+    aside (a scorecard is made with the categories and items, not the name)."""
+    shape = _seed_shape(t)
+    if any(_stored_shape(version) == shape for version in _versions(t["code"])):
+        return None
+    n = _next_version(t["code"])
+    if t.get("is_default"):
+        ScorecardTemplate.objects.filter(kind=t["kind"], role=t.get("role", ""),
+                                         is_default=True).update(is_default=False)
+    _templates_create({"templates": [
+        {**t, "code": f"{t['code']}-v{n}"[:40], "name": f"{t['name']} v{n}"[:80]}]})
+    return ScorecardTemplate.objects.get(code=f"{t['code']}-v{n}"[:40])
 
 
 def _templates_create(data: dict) -> int:
@@ -194,11 +262,14 @@ def template_in_use_message(count: int) -> str:
 def template_update(*, template: ScorecardTemplate, by, name: str, is_default: bool,
                     is_active: bool, categories: dict | None = None, items: dict | None = None,
                     delete_items=(), delete_categories=(), new_items: dict | None = None,
-                    new_category: dict | None = None) -> ScorecardTemplate:
+                    new_category: dict | None = None, fatal_errors: dict | None = None,
+                    delete_fatal_errors=(), new_fatal_error: str = "") -> ScorecardTemplate:
     """A manager edits a template: name, default and active flags, and while no scorecard
     (or review) was made with it, its structure: category names and weights, item fields,
     items and categories added (``new_items``: category id → list of item fields;
-    ``new_category``: name, weight and its first ``item``) or removed. A template in use
+    ``new_category``: name, weight and its first ``item``) or removed, and a rubric's fatal
+    errors (``fatal_errors``: id → name, ``delete_fatal_errors``, ``new_fatal_error``: a
+    name). A template in use
     keeps its structure (a new version is a copy: ``template_copy``), so a scorecard's
     template always says what the scorecard was made with; scorecards keep their own
     snapshot anyway. Checked before anything stays saved: weights sum to 100 (a rubric's
@@ -211,12 +282,15 @@ def template_update(*, template: ScorecardTemplate, by, name: str, is_default: b
     template.is_default = is_default
     template.full_clean()
     template.save()
-    if any([categories, items, delete_items, delete_categories, new_items, new_category]):
+    if any([categories, items, delete_items, delete_categories, new_items, new_category,
+            fatal_errors, delete_fatal_errors, new_fatal_error]):
         used = template_usage(template)
         if used:
             raise ValidationError(template_in_use_message(used))
         _template_restructure(template, categories or {}, items or {}, set(delete_items),
                               set(delete_categories), new_items or {}, new_category)
+        _fatal_errors_update(template, fatal_errors or {}, set(delete_fatal_errors),
+                             (new_fatal_error or "").strip())
     template_check(template)  # raises: the transaction rolls everything back
     return template
 
@@ -290,6 +364,32 @@ def _template_restructure(template, categories: dict, items: dict, delete_items:
                                 "instead): %(names)s.") % {"names": "、".join(empty)})
 
 
+def _fatal_errors_update(template, names: dict, delete: set, new: str) -> None:
+    """A rubric's fatal errors renamed, removed, one added (reviews keep the codes they
+    were scored with; this runs only while no review was made with the rubric)."""
+    if not (names or delete or new):
+        return
+    if template.kind != TemplateKind.CALL_QUALITY:
+        raise ValidationError(_("Only a call-quality rubric has fatal errors."))
+    existing = {f.pk: f for f in template.fatal_errors.all()}
+    if not (delete | set(names)) <= set(existing):
+        raise ValidationError(_("A fatal error of another template was posted."))
+    changed = []
+    for pk, name in names.items():
+        name = (name or "").strip()
+        if pk in delete or not name or existing[pk].name == name:
+            continue
+        existing[pk].name = name
+        changed.append(existing[pk])
+    FatalError.objects.bulk_update(changed, ["name"])
+    FatalError.objects.filter(pk__in=delete).delete()
+    if new:
+        FatalError.objects.create(
+            template=template, name=new[:120],
+            code=_next_code({f.code for f in existing.values()}, "fatal"),
+            order=max((f.order for f in existing.values()), default=0) + 1)
+
+
 def _new_item(category, values: dict, code: str, *, order: int) -> TemplateItem:
     return TemplateItem(category=category, code=code, order=order, name=values["name"],
                         description=values.get("description") or "",
@@ -302,9 +402,7 @@ def _new_item(category, values: dict, code: str, *, order: int) -> TemplateItem:
 @transaction.atomic
 def template_copy(*, template: ScorecardTemplate, by) -> ScorecardTemplate:
     """A new version to edit, not the default, with the same categories and items."""
-    n = 2
-    while ScorecardTemplate.objects.filter(code=f"{template.code}-v{n}").exists():
-        n += 1
+    n = _next_version(template.code)
     categories = list(template.categories.prefetch_related("items"))
     fatal = list(template.fatal_errors.all())
     copy = ScorecardTemplate.objects.create(
@@ -674,13 +772,15 @@ def dispute_decide(*, dispute: Dispute, by, decision: str, response: str,
                    scores: dict[int, Decimal] | None = None,
                    remarks: dict[int, str] | None = None,
                    points: dict[str, Decimal] | None = None,
-                   fatal_errors: list[str] | None = None) -> Dispute:
+                   fatal_errors: list[str] | None = None,
+                   quarreled: bool | None = None) -> Dispute:
     """The manager's answer: accept (rescoring), partly accept (rescoring allowed) or
     reject, always with an answer. A scorecard is rescored through ``scores``/``remarks``
-    (keys: line ids), a call review through ``points``/``fatal_errors``. Recorded on the
-    dispute: who, when, the decision, the answer, the score before and after and each
-    item changed (the lines and the review are audited as well); the scorecard goes back
-    to the staff member signed, the review to the agent submitted."""
+    (keys: line ids) and its quarrel flag ``quarreled`` (which decides whether the month's
+    performance pay is forfeited), a call review through ``points``/``fatal_errors``.
+    Recorded on the dispute: who, when, the decision, the answer, the score before and
+    after and each item changed (the lines and the review are audited as well); the
+    scorecard goes back to the staff member signed, the review to the agent submitted."""
     d = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if d.decision:
         raise AppraisalError(_("This dispute has been decided already."))
@@ -693,8 +793,8 @@ def dispute_decide(*, dispute: Dispute, by, decision: str, response: str,
     if d.scorecard_id:
         card = Scorecard.objects.select_for_update().get(pk=d.scorecard_id)
         before = card.total
-        if rescoring and (scores or remarks):
-            changes = _rescore_card(card, scores or {}, remarks or {})
+        if rescoring and (scores or remarks or quarreled is not None):
+            changes = _rescore_card(card, scores or {}, remarks or {}, quarreled)
         _move(card, ScorecardState.SIGNED)
         card.signed_at, card.signed_by = timezone.now(), by
         card.save()
@@ -724,14 +824,29 @@ def _points_text(value) -> str:
     return f"{Decimal(str(value)).quantize(CENT):f}"
 
 
-def _rescore_card(card: Scorecard, scores: dict, remarks: dict) -> list[dict]:
-    """Apply a dispute's new scores and remarks to a signed scorecard (total and pay
-    recomputed); return what changed."""
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _rescore_card(card: Scorecard, scores: dict, remarks: dict,
+                  quarreled: bool | None = None) -> list[dict]:
+    """Apply a dispute's new scores, remarks and quarrel flag to a signed scorecard (total
+    and pay recomputed); return what changed."""
     before = {pk: (score, remark) for pk, score, remark in
               card.lines.values_list("pk", "score", "remark")}
     lines = _apply_scores(card, scores, remarks)
-    _refresh_money(card)
     changes = []
+    if quarreled is not None and quarreled != card.quarreled:
+        deduction_before = card.pay_deduction
+        changes.append({"item": _("quarrel with a customer"), "field": "quarreled",
+                        "before": _yes_no(card.quarreled), "after": _yes_no(quarreled)})
+        card.quarreled = quarreled
+        _refresh_money(card)
+        if card.pay_deduction != deduction_before:
+            changes.append({"item": _("performance pay deducted"), "field": "pay_deduction",
+                            "before": _points_text(deduction_before),
+                            "after": _points_text(card.pay_deduction)})
+    _refresh_money(card)
     for line in lines:
         old_score, old_remark = before[line.pk]
         label = f"{line.category_name} · {line.name}"

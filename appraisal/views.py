@@ -4,6 +4,7 @@ dispute them. Every write is one service call."""
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from datetime import date
@@ -11,11 +12,13 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -135,7 +138,7 @@ class MonthView(ObjectListView):
         page = SimpleNamespace(number=number, has_previous=number > 1,
                                has_next=len(rows) > self.per_page,
                                previous_page_number=number - 1, next_page_number=number + 1)
-        return page, [_ranking_row(row) for row in rows[:self.per_page]]
+        return page, rows[:self.per_page]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,11 +146,12 @@ class MonthView(ObjectListView):
             return context
         month = self.get_month()
         page, ranking = self.get_page()
+        detail_prefix = reverse("appraisal:scorecard_detail", args=[0])[:-2]
         context.update(
             title=_("Scorecards of %(month)s") % {"month": f"{month.year}年{month.month}月"},
-            month=month, month_choices=forms._month_choices(), ranking=ranking,
+            month=month, month_options=_options(forms._month_choices(), f"{month:%Y-%m}"),
+            ranking=_ranking_rows(ranking, detail_prefix),
             page_obj=page, filters=_plain_filters(context["filter"].form),
-            detail_prefix=reverse("appraisal:scorecard_detail", args=[0])[:-2],
         )
         return context
 
@@ -160,31 +164,46 @@ ROLE_LABELS = dict(Role.choices)
 STATE_LABELS = dict(ScorecardState.choices)
 
 
-def _ranking_row(row: dict) -> dict:
-    """A ranking row as the cells show it (values, not model instances: a month of 200
-    people renders in a few milliseconds)."""
-    demotion = row["demotion_below"]
-    return {
-        "pk": row["pk"], "rank": row["rank"],
-        "staff": row["staff__full_name"] or row["staff__username"],
-        "role": ROLE_LABELS.get(row["role"], row["role"]),
-        "service_point": row["service_point__name"] or "—",
-        "proposed_total": str(row["proposed_total"]), "total": str(row["total"]),
-        "out_of": "" if row["max_total"] == 100 else f" / {row['max_total']:.0f}",
-        "complaints": row["complaints"],
-        "median": "—" if row["median_transaction_seconds"] is None
-        else row["median_transaction_seconds"],
-        "call_quality": "—" if row["call_quality_average"] is None
-        else str(row["call_quality_average"]),
-        "pay_deduction": str(row["pay_deduction"]),
-        "state": STATE_LABELS.get(row["state"], row["state"]),
-        "demoted": demotion is not None and row["total"] < demotion,
-    }
+def _ranking_rows(rows: list[dict], detail_prefix: str) -> str:
+    """The ranking's table rows as one HTML string, every value escaped: a template loop
+    over 50 rows of 11 cells costs ~600 variable lookups, this a few string joins."""
+    esc = html.escape
+    out = []
+    for row in rows:
+        demotion = row["demotion_below"]
+        demoted = demotion is not None and row["total"] < demotion
+        out_of = "" if row["max_total"] == 100 else f" / {row['max_total']:.0f}"
+        median = row["median_transaction_seconds"]
+        quality = row["call_quality_average"]
+        cells = (
+            f'<td>{row["rank"]}</td>'
+            f'<td><a href="{esc(detail_prefix)}{row["pk"]}/">'
+            f'{esc(row["staff__full_name"] or row["staff__username"])}</a></td>'
+            f'<td>{esc(str(ROLE_LABELS.get(row["role"], row["role"])))}</td>'
+            f'<td>{esc(row["service_point__name"] or "—")}</td>'
+            f'<td class="text-end">{row["proposed_total"]}</td>'
+            f'<td class="text-end fw-bold">{row["total"]}{out_of}</td>'
+            f'<td class="text-end">{row["complaints"]}</td>'
+            f'<td class="text-end">{"—" if median is None else median}</td>'
+            f'<td class="text-end">{"—" if quality is None else quality}</td>'
+            f'<td class="text-end">{row["pay_deduction"]}</td>'
+            f'<td>{esc(str(STATE_LABELS.get(row["state"], row["state"])))}</td>'
+        )
+        out.append(f'<tr class="table-danger">{cells}</tr>' if demoted else f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(out))  # noqa: S308 (every value above is escaped or a number)
+
+
+def _options(choices, current: str) -> str:
+    """``<option>`` elements of a select, the current value selected, all escaped."""
+    esc = html.escape
+    return mark_safe("".join(  # noqa: S308 (escaped)
+        f'<option value="{esc(str(value))}"{" selected" if str(value) == current else ""}>'
+        f"{esc(str(label))}</option>" for value, label in choices))
 
 
 def _plain_filters(form) -> list[dict]:
     """The filter form's fields as values for a plain template loop: label, id, name,
-    current value and, for a select, its options (value, label, selected)."""
+    current value and, for a select, its options already drawn (``_options``)."""
     fields = []
     for bound in form:
         current = bound.value()
@@ -192,9 +211,15 @@ def _plain_filters(form) -> list[dict]:
         field = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label,
                  "value": current, "options": None}
         choices = getattr(bound.field, "choices", None)
+        if isinstance(bound.field, ModelChoiceField):
+            # One plain SELECT: iterating the field's choices reads through a server-side
+            # cursor (DECLARE, FETCH, CLOSE), ~4 ms more for 40 service points.
+            model_field = bound.field
+            choices = [] if model_field.empty_label is None else [("", model_field.empty_label)]
+            choices += [(obj.pk, model_field.label_from_instance(obj))
+                        for obj in model_field.queryset.all()]
         if choices is not None:
-            field["options"] = [(str(value), label, str(value) == current)
-                                for value, label in choices]
+            field["options"] = _options(choices, current)
         fields.append(field)
     return fields
 
@@ -386,7 +411,8 @@ class ScorecardDecideView(_ScorecardAction):
             dispute=dispute, by=self.request.user, decision=form.cleaned_data["decision"],
             response=form.cleaned_data["response"],
             scores=rescore.scores() if rescoring else None,
-            remarks=rescore.remarks_by_line() if rescoring else None)
+            remarks=rescore.remarks_by_line() if rescoring else None,
+            quarreled=rescore.cleaned_data["quarreled"] if rescoring else None)
         return _("Dispute decided; the scorecard is back with %(staff)s.") % {"staff": card.staff}
 
 
@@ -771,7 +797,8 @@ class TemplateEditView(RestrictedViewMixin, TemplateView):
         template = self.get_object()
         used = services.template_usage(template)
         form = forms.TemplateEditForm(request.POST, template=template, structure=not used)
-        if used and any(key.startswith(("cat_", "item_", "new")) for key in request.POST):
+        if used and any(key.startswith(("cat_", "item_", "new", "fatal_"))
+                        for key in request.POST):
             # the page was opened before the first scorecard was made with the template
             form.is_valid()
             form.add_error(None, services.template_in_use_message(used))

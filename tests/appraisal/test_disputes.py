@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from pghistory.models import Events
 
 from appraisal import services
@@ -86,6 +87,37 @@ def test_accepting_without_a_change_is_refused_rejecting_keeps_the_scores(disput
     assert dispute.changes == [] and dispute.total_before == dispute.total_after == card.total
 
 
+def test_accepting_can_set_or_clear_the_quarrel_and_its_forfeited_pay(disputed, manager, clerk):
+    """A quarrel forfeits the month's performance pay: the rescoring can find there was
+    one (or that there was none), recorded like the items."""
+    card, dispute = disputed
+    assert not card.quarreled and card.pay_deduction == Decimal("50.00")  # one complaint
+    services.dispute_decide(dispute=dispute, by=manager, decision="accepted",
+                            response="查实当月与业主争吵", scores={}, quarreled=True)
+    card.refresh_from_db()
+    dispute.refresh_from_db()
+    assert card.quarreled and card.pay_deduction == card.performance_pay
+    assert card.state == ScorecardState.SIGNED
+    assert {"item": _("quarrel with a customer"), "field": "quarreled", "before": _("no"),
+            "after": _("yes")} in dispute.changes
+    assert {"item": _("performance pay deducted"), "field": "pay_deduction", "before": "50.00",
+            "after": f"{card.performance_pay:.2f}"} in dispute.changes
+    # disputed again: the quarrel is withdrawn, the pay comes back to the complaint's 50
+    again = services.scorecard_dispute(scorecard=card, by=clerk, comment="争吵是同事")
+    services.dispute_decide(dispute=again, by=manager, decision="partly",
+                            response="核实非本人", quarreled=False)
+    card.refresh_from_db()
+    again.refresh_from_db()
+    assert not card.quarreled and card.pay_deduction == Decimal("50.00")
+    assert [c["field"] for c in again.changes] == ["quarreled", "pay_deduction"]
+    # a rejected dispute never touches the flag
+    third = services.scorecard_dispute(scorecard=card, by=clerk, comment="再议")
+    services.dispute_decide(dispute=third, by=manager, decision="rejected", response="维持",
+                            quarreled=True)
+    card.refresh_from_db()
+    assert not card.quarreled and Dispute.objects.get(pk=third.pk).changes == []
+
+
 def test_partly_accepting_a_review_rescores_its_points_and_fatal_errors(review_disputed,
                                                                        manager, points):
     review, dispute = review_disputed
@@ -135,6 +167,24 @@ def test_manager_accepts_a_scorecard_dispute_with_new_scores_on_the_page(
     client.force_login(clerk)
     html = client.get(card.get_absolute_url()).content.decode()
     assert "迟到一次" in html and "sd-dispute-changes" in html
+
+
+def test_the_decide_form_sets_the_quarrel(client, disputed, manager, clerk):
+    card, dispute = disputed
+    client.force_login(manager)
+    html = client.get(card.get_absolute_url()).content.decode()
+    assert 'type="checkbox" name="quarreled"' in html  # shown, not hidden
+    response = client.post(reverse("appraisal:scorecard_decide", args=[card.pk]),
+                           _rescore_data(card, decision="accepted", response="查实争吵",
+                                         quarreled="on"))
+    assert response.status_code == 302
+    card.refresh_from_db()
+    dispute.refresh_from_db()
+    assert card.quarreled and card.pay_deduction == card.performance_pay
+    assert [c["field"] for c in dispute.changes] == ["quarreled", "pay_deduction"]
+    client.force_login(clerk)
+    html = client.get(card.get_absolute_url()).content.decode()
+    assert "sd-dispute-changes" in html
 
 
 def test_accepting_with_no_change_shows_why(client, disputed, manager):

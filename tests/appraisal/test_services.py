@@ -1,5 +1,6 @@
 """Generating a month with evidence, scoring, signing, acknowledging, disputing."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -40,6 +41,39 @@ def test_seed_templates_are_data_with_the_handbook_weights(templates):
     services.templates_load_defaults(force=True)
     assert clerk.categories.get(code="attendance").name == "当月考勤记录"
     assert ScorecardTemplate.objects.count() == 5
+
+
+def test_a_forced_load_never_changes_a_template_in_use(month_of_evidence, clerk, tmp_path):
+    """The seed file is data like a manager's edit: a template scorecards were made with
+    keeps its categories and items; the file's version comes in as a new version, the
+    default in its place, once however often the load runs."""
+    seed = json.loads(services.FIXTURE.read_text(encoding="utf-8"))
+    for t in seed["templates"]:  # what was loaded is what the file says
+        stored = ScorecardTemplate.objects.get(code=t["code"])
+        assert services._stored_shape(stored) == services._seed_shape(t), t["code"]
+    services.scorecard_generate_month(month=MONTH, only_staff=[clerk.pk])
+    original = ScorecardTemplate.objects.get(code="clerk-handbook")
+    assert Scorecard.objects.get(staff=clerk).template == original
+    services.templates_load_defaults(force=True)  # the file as loaded: nothing to do
+    assert not ScorecardTemplate.objects.filter(code__startswith="clerk-handbook-v").exists()
+
+    clerk_seed = next(t for t in seed["templates"] if t["code"] == "clerk-handbook")
+    clerk_seed["categories"][0]["items"][0]["max_points"] = "50"  # 40/30/30 → 50/25/25
+    clerk_seed["categories"][0]["items"][1]["max_points"] = "25"
+    clerk_seed["categories"][0]["items"][2]["max_points"] = "25"
+    changed = tmp_path / "templates.json"
+    changed.write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+    before = services._stored_shape(original)
+    for _run in range(2):
+        services.templates_load_defaults(path=changed, force=True)
+    original.refresh_from_db()
+    assert services._stored_shape(original) == before and not original.is_default
+    version = ScorecardTemplate.objects.get(code__startswith="clerk-handbook-v")
+    assert version.code == "clerk-handbook-v2" and version.is_default
+    assert services._stored_shape(version) == services._seed_shape(clerk_seed)
+    assert Scorecard.objects.get(staff=clerk).template == original
+    # templates nothing was made with are still updated in place
+    assert ScorecardTemplate.objects.count() == 6
 
 
 def test_generate_month_attaches_evidence_and_proposes_scores(month_of_evidence, clerk, agent,

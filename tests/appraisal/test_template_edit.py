@@ -5,11 +5,12 @@ as a new version), and no edit ever changes a signed scorecard."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from appraisal import services
 from appraisal.models import Scorecard, ScorecardTemplate, TemplateCategory, TemplateItem
-from tests.appraisal.conftest import MONTH
+from tests.appraisal.conftest import MONTH, sh
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,43 @@ def test_only_managers_edit_templates(client, copy, users):
 
     assert_access(client, reverse("appraisal:template_edit", args=[copy.pk]), users,
                   allowed={"manager"})
+
+
+def test_a_rubrics_fatal_errors_are_edited_like_its_items(client, templates, manager, agent,
+                                                          points, make_fault):
+    """The seed's fatal-error list is data: renamed, removed, one added on a new version of
+    the rubric; a rubric a review was made with keeps its list."""
+    rubric = services.template_copy(
+        template=ScorecardTemplate.objects.get(code="call-quality"), by=manager)
+    first, second = list(rubric.fatal_errors.all())[:2]
+    count = rubric.fatal_errors.count()
+    client.force_login(manager)
+    page = client.get(reverse("appraisal:template_edit", args=[rubric.pk]))
+    assert f'name="fatal_{first.pk}_name"' in page.content.decode()
+    data = _posted(client, rubric)
+    data.update({f"fatal_{first.pk}_name": "辱骂客户", f"fatal_{second.pk}_delete": "on",
+                 "newfatal_name": "泄露客户信息"})
+    response = _edit(client, rubric, data)
+    assert response.status_code == 302, response.context["form"].errors
+    names = list(rubric.fatal_errors.values_list("name", flat=True))
+    assert len(names) == count and names[0] == "辱骂客户" and names[-1] == "泄露客户信息"
+    assert second.name not in names
+    new = rubric.fatal_errors.get(name="泄露客户信息")
+    assert new.code and new.code not in {first.code, second.code}
+    # an empty name is refused on its field
+    response = _edit(client, rubric, {**_posted(client, rubric), f"fatal_{first.pk}_name": " "})
+    assert response.status_code == 400 and response.context["form"].errors[
+        f"fatal_{first.pk}_name"]
+    # a scorecard template has no fatal errors to edit
+    form = client.get(reverse("appraisal:template_edit", args=[
+        services.template_copy(template=ScorecardTemplate.objects.get(code="clerk-handbook"),
+                               by=manager).pk])).context["form"]
+    assert form.fatal_errors is None and "newfatal_name" not in form.fields
+    # once a review scored with it, the list stays as it is
+    services.review_create(rubric=rubric, agent=agent, reviewer=manager,
+                           call_at=sh(2026, 10, 12, 10), points=points(100),
+                           fault=make_fault(agent, sh(2026, 10, 12, 9)))
+    with pytest.raises(ValidationError):
+        services.template_update(template=rubric, by=manager, name=rubric.name,
+                                 is_default=False, is_active=True, new_fatal_error="新的")
+    assert rubric.fatal_errors.count() == count
