@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LandlineAccount
 from billing.models import CallRecord, CdrImport, DailyClose, InvoiceRequest, Receipt, ReceiptBook
-from servicedesk.tables import ActionsColumn, BaseTable
+from servicedesk.tables import (
+    ActionLinkColumn,
+    ActionsColumn,
+    BaseTable,
+    DateTimeColumn,
+    PkLinkColumn,
+    PythonRowsTable,
+)
 
 
 class MoneyColumn(tables.Column):
@@ -20,18 +27,17 @@ class MoneyColumn(tables.Column):
         return value
 
 
-class ReceiptTable(BaseTable):
-    number = tables.Column(verbose_name=_("number"), accessor="number", linkify=True,
-                           order_by=("number",))
-    issued_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
-    subscriber = tables.Column(linkify=True, orderable=False)
+class ReceiptTable(PythonRowsTable):
+    number = PkLinkColumn("billing:receipt_detail", verbose_name=_("number"),
+                          accessor="number_display", order_by=("number",))
+    issued_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    subscriber = PkLinkColumn("accounts:subscriber_detail", pk="subscriber_id",
+                              orderable=False)
     total = MoneyColumn(orderable=False)
     status = tables.Column(orderable=False)
-    actions = ActionsColumn(
-        template_code='<a href="{% url "billing:receipt_pdf" record.pk %}">{{ label }}</a>',
-        label=_("Print"))
+    actions = ActionLinkColumn("billing:receipt_pdf", label=_("Print"))
 
-    class Meta(BaseTable.Meta):
+    class Meta(PythonRowsTable.Meta):
         model = Receipt
         orderable = False
         fields = ["number", "issued_at", "service_point", "payer_name", "subscriber", "purpose",
@@ -39,9 +45,6 @@ class ReceiptTable(BaseTable):
         sequence = fields
         row_attrs = {"class": lambda record: "text-decoration-line-through text-secondary"
                      if record.is_void else ""}
-
-    def render_number(self, record):
-        return record.number_display
 
     def value_number(self, record):
         return record.number_display

@@ -1,7 +1,27 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from servicedesk.models import ServicePoint
+
+
+class QuickSelect(forms.Select):
+    """A Select whose options are written in Python: the same HTML as Django's templates
+    (select.html, select_option.html), without a template per option (a filter's list of
+    the 200 staff took ~40 ms a page). Option groups fall back to the templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group_name for group_name, _choices, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '\n  <option value="{}"{}>{}</option>\n',
+            ((option["value"], flatatt(option["attrs"]), option["label"])
+             for _name, choices, _index in groups for option in choices))
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"],
+                           flatatt(widget["attrs"]), options)
 
 
 def add_service_errors(form, exc: ValidationError, aliases: dict | None = None) -> bool:

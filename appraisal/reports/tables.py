@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BroadbandAccount, LandlineAccount, RetentionOutcome
 from accounts.tables import DaysLeftColumn
-from servicedesk.tables import BaseTable, DateColumn, PkLinkColumn
+from servicedesk.tables import DateColumn, PkLinkColumn, PythonRowsTable
 
 OUTCOMES = dict(RetentionOutcome.choices)
 
@@ -91,8 +91,8 @@ class MarkColumn(tables.Column):
                            url.replace(str(self._PLACEHOLDER), str(record.pk)), head)
 
 
-class RetentionTable(BaseTable):
-    class Meta(BaseTable.Meta):
+class RetentionTable(PythonRowsTable):
+    class Meta(PythonRowsTable.Meta):
         orderable = False
         empty_text = _("Nobody to call.")
 
