@@ -47,7 +47,8 @@ def navigation(context) -> str:
     loaded already (cached on the user). Under DEBUG the menu is rendered every time so
     that an edited template shows at once."""
     user = context["user"]
-    key = (get_language(), get_script_prefix(), get_urlconf(), _permission_key(user))
+    key = (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF,
+           _permission_key(user))
     html = None if settings.DEBUG else _MENUS.get(key)
     if html is None:
         html = render_to_string("navigation.html", {"perms": PermWrapper(user)})
