@@ -713,10 +713,7 @@ def manager_home(user, *, now: datetime | None = None) -> ManagerHome:
     add(billing_reports.daily_close_figures(user, first=live.first, last=live.last,
                                             today=today), {"late": "late_closes"})
     add(accounts_reports.retention_counts(user, today=today))
-    for point, values in kept_days.items():
-        target = merged.setdefault(point, {})
-        for key, value in values.items():
-            target[key] = (target.get(key) or 0) + value
+    _add(merged, kept_days, MONTH_SUMS)  # the month's closed days (only the sums shown)
 
     def derive(row: dict) -> dict:
         row = dict(row)

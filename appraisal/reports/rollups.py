@@ -40,11 +40,11 @@ The live month uses the same rule a day at a time (``DayFigures``, ``ReportDay``
 manager's home and the monthly report of this month add up its closed days, kept (their
 figures by point summed in the database; each day's answers and lists kept in its own
 row), and count the live rest (today, and yesterday for the first hour after midnight);
-only the premises with repeated faults are counted over the whole month. A day is kept once it ended :data:`SETTLE`
-ago; a write to a row of a day that has ended adds one to that day's version (the same
-triggers, migration 0002); a day's figures counted against "now" carry ``valid_until``.
-Writes to yesterday's records (a fault fixed today) make yesterday stale, so the home
-counts it again now and then: a day's rows, not a month's.
+only the premises with repeated faults are counted over the whole month. A day is kept
+once it ended :data:`SETTLE` ago; a write to a row of a day that has ended adds one to
+that day's version (the same triggers, migration 0002); a day's figures counted against
+"now" carry ``valid_until``. Writes to yesterday's records (a fault fixed today) make
+yesterday stale, so the home counts it again now and then: a day's rows, not a month's.
 
 Who: only for users who see every service point (managers); anyone restricted to a
 point or to their own work gets live figures. ``manage.py refresh_report_rollups`` keeps
