@@ -121,9 +121,11 @@ def _encode_details(details: dict) -> dict:
                                       for row in details["fault_days"]]}
 
 
-def _encode_marker(details: dict) -> dict:
+def _encode_marker(details: dict, points: dict) -> dict:
+    """A kept day's own row: its answers, its lists, and the figures its points have."""
     lists = {key: value for key, value in details.items() if key != "satisfaction"}
-    return {"satisfaction": details["satisfaction"], "details": _encode_details(lists)}
+    return {"satisfaction": details["satisfaction"], "details": _encode_details(lists),
+            "keys": sorted({key for values in points.values() for key in values})}
 
 
 def _decode_details(details: dict) -> dict:
@@ -224,54 +226,48 @@ class KeptDays:
 def read_days(days: list[date], *, keys: tuple[str, ...] | None, now: datetime,
               with_details: bool = False) -> KeptDays:
     """The fresh kept days among the closed ``days`` and the sum of their figures by
-    point, added up in the database: ``keys`` only, or every figure (None). 2 queries:
-    the days' state (with their answers and lists ``with_details``), then the sum."""
+    point, added up in the database: ``keys`` only, or every figure (None: the keys each
+    day's own row lists). 2 queries: the days' state (with their answers and lists
+    ``with_details``), then the sums."""
     table, state = DayFigures._meta.db_table, ReportDay._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT d.day, coalesce(r.version, 0), f.version, f.valid_until, "
-            f"CASE WHEN %s THEN f.figures END "
+            f"f.figures -> 'keys', CASE WHEN %s THEN f.figures END "
             f"FROM unnest(%s::date[]) AS d(day) "
             f"LEFT JOIN {state} r ON r.day = d.day "
             f"LEFT JOIN {table} f ON f.day = d.day AND f.service_point_id = %s",
             [with_details, days, MONTH_ROW])
         rows = cursor.fetchall()
     kept = KeptDays(fresh=[], summed={}, versions={})
-    for day, version, kept_at, valid_until, marker in rows:
+    every_key: set[str] = set()
+    for day, version, kept_at, valid_until, day_keys, marker in rows:
         kept.versions[day] = version
         if (kept_at != version or not is_closed(day_end(day), now)
                 or (valid_until is not None and valid_until <= now)):
             continue
+        day_keys = json.loads(day_keys) if isinstance(day_keys, str) else day_keys
+        if day_keys is None:  # kept before the rows listed their keys: counted again
+            continue
         if with_details:
             marker = json.loads(marker) if isinstance(marker, str) else marker
-            if "details" not in marker:  # kept before the lists were: counted again
-                continue
             kept.details[day] = {"satisfaction": marker["satisfaction"],
                                  **_decode_details(marker["details"])}
+        every_key.update(day_keys)
         kept.fresh.append(day)
-    if not kept.fresh:
+    keys = tuple(sorted(every_key)) if keys is None else keys
+    if not kept.fresh or not keys:
         return kept
+    sums = ", ".join(["sum((f.figures ->> %s)::numeric)"] * len(keys))
     with connection.cursor() as cursor:
-        if keys is None:  # every figure: (point, key, sum) rows
-            cursor.execute(
-                f"SELECT f.service_point_id, v.key, sum(v.value::numeric) FROM {table} f "
-                f"CROSS JOIN LATERAL jsonb_each_text(f.figures) AS v(key, value) "
-                f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
-                f"GROUP BY 1, 2", [kept.fresh, MONTH_ROW])
-            found = [(point, [(key, total)]) for point, key, total in cursor.fetchall()]
-        else:
-            sums = ", ".join(["coalesce(sum((f.figures ->> %s)::numeric), 0)"] * len(keys))
-            cursor.execute(
-                f"SELECT f.service_point_id, {sums} FROM {table} f "
-                f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
-                f"GROUP BY 1", [*keys, kept.fresh, MONTH_ROW])
-            found = [(point, zip(keys, totals, strict=True))
-                     for point, *totals in cursor.fetchall()]
-    for point, pairs in found:
-        target = kept.summed.setdefault(point, {})
-        for key, total in pairs:
-            if total is not None:
-                target[key] = total if key in MONEY_KEYS else int(total)
+        cursor.execute(
+            f"SELECT f.service_point_id, {sums} FROM {table} f "
+            f"WHERE f.day = ANY(%s::date[]) AND f.service_point_id IS DISTINCT FROM %s "
+            f"GROUP BY 1", [*keys, kept.fresh, MONTH_ROW])
+        for point, *totals in cursor.fetchall():
+            kept.summed[point] = {key: total if key in MONEY_KEYS else int(total)
+                                  for key, total in zip(keys, totals, strict=True)
+                                  if total is not None}
     return kept
 
 
@@ -296,6 +292,6 @@ def store_days(counted: dict[date, dict], *, details: dict[date, dict],
             DayFigures(day=day, service_point_id=point, figures=values, version=current[day],
                        computed_at=now, valid_until=valid_until[day])
             for day in fresh
-            for point, values in [(MONTH_ROW, _encode_marker(details[day])),
+            for point, values in [(MONTH_ROW, _encode_marker(details[day], counted[day])),
                                   *((p, _encode(v)) for p, v in counted[day].items())]])
     return fresh
