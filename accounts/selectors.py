@@ -260,10 +260,14 @@ def recent_sensitive_access(subscriber: Subscriber, limit: int = 10) -> list[Sen
 
 def state_change_timeline(subscriber: Subscriber, user) -> list[TimelineEntry]:
     """The register's own timeline entries: every state move of the subscriber's accounts."""
-    # Through the indexed account columns (a BitmapOr of two index scans); filtering on the
-    # joined accounts' subscriber instead scans the whole history (~1 s at 1M subscribers).
-    broadband_ids = BroadbandAccount.objects.filter(subscriber=subscriber).values("pk")
-    landline_ids = LandlineAccount.objects.filter(subscriber=subscriber).values("pk")
+    # Through the indexed account columns with the ids written out (a BitmapOr of two
+    # index scans, ~2 ms at 1M subscribers). Filtering on the joined accounts' subscriber,
+    # or on "IN (subquery)", scans the whole history instead (0.3-1 s): the planner cannot
+    # tell how few ids the subqueries give. The accounts come from the page's prefetch.
+    broadband_ids = [account.pk for account in subscriber.broadbandaccount_set.all()]
+    landline_ids = [account.pk for account in subscriber.landlineaccount_set.all()]
+    if not broadband_ids and not landline_ids:
+        return []
     changes = (
         AccountStateChange.objects.filter(
             Q(broadband__in=broadband_ids) | Q(landline__in=landline_ids)
