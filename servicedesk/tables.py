@@ -5,9 +5,10 @@ from django.template import Context, Template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import signature
 
@@ -115,8 +116,9 @@ class DateColumn(tables.DateColumn):
         super().__init__(format=format, short=short, **kwargs)
         self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
-    def render(self, value):
-        return date_filter(value, self.date_format)
+    def render(self, value, bound_column):
+        # TemplateColumn renders empty values too: '{{ value|date:f|default:default }}'
+        return date_filter(value, self.date_format) or bound_column.default
 
 
 class DateTimeColumn(tables.DateTimeColumn):
@@ -126,8 +128,9 @@ class DateTimeColumn(tables.DateTimeColumn):
         super().__init__(format=format, short=short, **kwargs)
         self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
-    def render(self, value):
-        return date_filter(timezone.localtime(value), self.date_format)
+    def render(self, value, bound_column):
+        # as above, in local time as the template engine gives the date filter a datetime
+        return date_filter(template_localtime(value), self.date_format) or bound_column.default
 
 
 class PkLinkColumn(tables.Column):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.filtersets import BaseFilterSet
+from servicedesk.forms import QuickSelect
 from servicedesk.models import ServicePoint
 from tickets.models.calldesk import (
     OPEN_COMPLAINT_STATES,
@@ -81,7 +82,8 @@ def _date_filters():
 
 class _ScopedFilterSet(BaseFilterSet):
     service_point = django_filters.ModelChoiceFilter(label=_("service point"),
-                                                     queryset=ServicePoint.objects.none())
+                                                     queryset=ServicePoint.objects.none(),
+                                                     widget=QuickSelect)
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -93,23 +95,29 @@ OPEN = "open"
 
 
 class FaultFilterSet(_DateRangeMixin, _ScopedFilterSet):
-    source = django_filters.ChoiceFilter(label=_("source"), choices=FaultSource.choices)
+    # QuickSelect: the options without a template each (the fault list is kept open)
+    source = django_filters.ChoiceFilter(label=_("source"), choices=FaultSource.choices,
+                                         widget=QuickSelect)
     state = django_filters.ChoiceFilter(
         label=_("state"), method="filter_state",
-        choices=[(OPEN, _("All open")), *FaultState.choices])
+        choices=[(OPEN, _("All open")), *FaultState.choices], widget=QuickSelect)
     service_type = django_filters.ChoiceFilter(label=_("service type"),
-                                               choices=FaultServiceType.choices)
+                                               choices=FaultServiceType.choices,
+                                               widget=QuickSelect)
     overdue = django_filters.BooleanFilter(label=_("Overdue (not fixed in 12 h)"),
                                            method="filter_overdue", widget=forms.CheckboxInput)
     reported_from, reported_to = _date_filters()
     cause = django_filters.ModelChoiceFilter(label=_("fault cause"),
-                                             queryset=FaultCause.objects.all())
+                                             queryset=FaultCause.objects.all(),
+                                             widget=QuickSelect)
     # The manager's reports link here: fixed within 12 hours or not, a satisfaction, a room.
     deadline = django_filters.ChoiceFilter(
         label=_("12-hour deadline"), method="filter_deadline",
-        choices=[("on_time", _("Fixed within 12 hours")), ("late", _("Late"))])
+        choices=[("on_time", _("Fixed within 12 hours")), ("late", _("Late"))],
+        widget=QuickSelect)
     satisfaction = django_filters.ChoiceFilter(label=_("satisfaction"),
-                                               choices=Satisfaction.choices)
+                                               choices=Satisfaction.choices,
+                                               widget=QuickSelect)
     premises = django_filters.NumberFilter(field_name="premises", widget=forms.HiddenInput)
 
     class Meta:

@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.tables import BaseTable
+from servicedesk.tables import BaseTable, DateTimeColumn, PkLinkColumn, PythonRowsTable
 from tickets.models.calldesk import (
     CarrierDesk,
     Complaint,
@@ -37,22 +37,24 @@ class CallDeskTable(BaseTable):
                     self.columns.hide(name)
 
 
-class FaultTable(CallDeskTable):
-    number = tables.Column(verbose_name=_("ticket no."), accessor="pk", linkify=True,
-                           orderable=False)
+class FaultTable(PythonRowsTable, CallDeskTable):
+    """The desk's fault list, its rows written in Python (PythonRowsTable)."""
+
+    number = PkLinkColumn("tickets:fault_detail", verbose_name=_("ticket no."),
+                          accessor="number", orderable=False)
     service_number = tables.Column()
     contact_phone = tables.Column()
     address = tables.Column()
-    reported_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
-    due_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
-    first_fixed_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    reported_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    due_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    first_fixed_at = DateTimeColumn(format="Y-m-d H:i")
     state = tables.Column()
     repairer = tables.Column(verbose_name=_("repairer"), accessor="repairer_label",
                              empty_values=(), orderable=False)
     cause = tables.Column()
     owner = tables.Column()
 
-    class Meta(CallDeskTable.Meta):
+    class Meta(CallDeskTable.Meta, PythonRowsTable.Meta):
         model = Fault
         fields = ["number", "mark", "source", "service_type", "service_number", "contact_name",
                   "contact_phone", "address", "description", "reported_at", "due_at", "state",
@@ -63,12 +65,6 @@ class FaultTable(CallDeskTable):
 
     default_columns = ["number", "source", "service_type", "service_number", "address",
                        "reported_at", "due_at", "state", "repairer", "owner"]
-
-    def render_number(self, record):
-        return str(record)
-
-    def value_number(self, record):
-        return str(record)
 
 
 def _complaint_row_class(record, **kwargs):

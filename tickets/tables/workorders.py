@@ -4,32 +4,26 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.tables import BaseTable
+from servicedesk.tables import BaseTable, DateTimeColumn, PkLinkColumn, PythonRowsTable
 from tickets.models.workorders import CarrierOrderBatch, Dispatch, WorkOrder
 
 
-class WorkOrderTable(BaseTable):
-    number = tables.Column(verbose_name=_("number"), accessor="pk", linkify=True,
-                           orderable=False)
-    accepted_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
+class WorkOrderTable(PythonRowsTable):
+    number = PkLinkColumn("tickets:workorder_detail", verbose_name=_("number"),
+                          accessor="number", orderable=False)
+    accepted_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
     premises = tables.Column(accessor="premises__label", orderable=False)
     state = tables.Column(orderable=False)
-    due_at = tables.DateTimeColumn(format="m-d H:i", orderable=False)
-    receipt = tables.Column(linkify=True, orderable=False)
+    due_at = DateTimeColumn(format="m-d H:i", orderable=False)
+    receipt = PkLinkColumn("billing:receipt_detail", pk="receipt_id", orderable=False)
 
-    class Meta(BaseTable.Meta):
+    class Meta(PythonRowsTable.Meta):
         model = WorkOrder
         orderable = False
         fields = ["number", "accepted_at", "kind", "source", "service_point", "customer_name",
                   "premises", "description", "state", "installer", "due_at", "receipt"]
         sequence = fields
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue() else ""}
-
-    def render_number(self, record):
-        return record.number
-
-    def value_number(self, record):
-        return record.number
 
     def render_installer(self, record):
         return record.installer_label or "—"
