@@ -34,6 +34,12 @@ class WorkOrderTable(PythonRowsTable):
                                record.get_state_display(), _("overdue"))
         return record.get_state_display()
 
+    def value_state(self, record):
+        """Exported as text: the state, and "overdue" in brackets (not the badge's HTML)."""
+        if record.is_overdue():
+            return f"{record.get_state_display()} ({_('overdue')})"
+        return record.get_state_display()
+
 
 class DispatchTable(BaseTable):
     number = tables.Column(verbose_name=_("number"), accessor="pk", linkify=True,
