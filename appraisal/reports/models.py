@@ -24,13 +24,13 @@ class ReportMonth(models.Model):
         return f"{self.month:%Y-%m} v{self.version}"
 
 
-class MonthFigures(models.Model):
-    """One service point's figures of one closed month, as the report's aggregations
-    computed them (``service_point`` None: faults of a carrier desk with no compound on
-    file). Plain ids, not foreign keys: a rollup is derived data, never a reason to keep
-    or cascade a service point."""
+class KeptFigures(models.Model):
+    """What a kept period holds for one service point: the figures as the report's
+    aggregations computed them (``service_point`` None: faults of a carrier desk with no
+    compound on file), the version they were counted at and when they expire. Plain ids,
+    not foreign keys: a rollup is derived data, never a reason to keep or cascade a
+    service point."""
 
-    month = models.DateField(_("month"))
     service_point_id = models.BigIntegerField(_("service point"), null=True)
     version = models.PositiveIntegerField(_("version"))
     figures = models.JSONField(_("figures"))
@@ -40,6 +40,15 @@ class MonthFigures(models.Model):
         help_text=_("The first deadline of the month's records still to come (a fault's "
                     "12 hours, a complaint's clock, an order's install time): a figure "
                     "counted against 'now' may change then."))
+
+    class Meta:
+        abstract = True
+
+
+class MonthFigures(KeptFigures):
+    """One service point's figures of one closed month."""
+
+    month = models.DateField(_("month"))
 
     class Meta:
         verbose_name = _("month figures")
@@ -69,16 +78,11 @@ class ReportDay(models.Model):
         return f"{self.day:%Y-%m-%d} v{self.version}"
 
 
-class DayFigures(models.Model):
+class DayFigures(KeptFigures):
     """One service point's figures of one closed day (the home's "this month" is the sum
     of its closed days and the live rest), trusted as :class:`MonthFigures` are."""
 
     day = models.DateField(_("day"))
-    service_point_id = models.BigIntegerField(_("service point"), null=True)
-    version = models.PositiveIntegerField(_("version"))
-    figures = models.JSONField(_("figures"))
-    computed_at = models.DateTimeField(_("computed at"))
-    valid_until = models.DateTimeField(_("valid until"), null=True)
 
     class Meta:
         verbose_name = _("day figures")

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(verbose_name='version')),
                 ('figures', models.JSONField(verbose_name='figures')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('valid_until', models.DateTimeField(null=True, verbose_name='valid until')),
+                ('valid_until', models.DateTimeField(help_text="The first deadline of the month's records still to come (a fault's 12 hours, a complaint's clock, an order's install time): a figure counted against 'now' may change then.", null=True, verbose_name='valid until')),
             ],
             options={
                 'verbose_name': 'day figures',
