@@ -17,7 +17,7 @@ from accounts.models import (
     Subscriber,
 )
 from accounts.templatetags.register import expiry_text
-from servicedesk.tables import BaseTable
+from servicedesk.tables import BaseTable, DateTimeColumn
 
 
 class RegisterTable(BaseTable):
@@ -30,7 +30,7 @@ class SubscriberTable(RegisterTable):
     masked_id_number = tables.Column(verbose_name=_("ID number"), accessor="masked_id_number",
                                      empty_values=())
     home = tables.Column(verbose_name=_("premises"), accessor="home__label")
-    created_at = tables.DateTimeColumn(format="Y-m-d", orderable=True)
+    created_at = DateTimeColumn(format="Y-m-d", orderable=True)
 
     class Meta(RegisterTable.Meta):
         model = Subscriber

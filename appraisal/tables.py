@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import CallReview, RewardPenalty, Scorecard, ScorecardTemplate
-from servicedesk.tables import BaseTable
+from servicedesk.tables import BaseTable, DateTimeColumn
 
 
 class ScorecardTable(BaseTable):
@@ -46,7 +46,7 @@ class RankingTable(BaseTable):
 
 
 class ReviewTable(BaseTable):
-    call_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True)
+    call_at = DateTimeColumn(format="Y-m-d H:i", linkify=True)
     final_score = tables.Column()
 
     class Meta(BaseTable.Meta):

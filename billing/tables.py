@@ -81,7 +81,7 @@ class DailyCloseTable(BaseTable):
     expected_cash = MoneyColumn(orderable=False)
     counted_cash = MoneyColumn(orderable=False)
     difference = MoneyColumn(orderable=False)
-    closed_at = tables.DateTimeColumn(format="H:i", orderable=False)
+    closed_at = DateTimeColumn(format="H:i", orderable=False)
     is_late = tables.BooleanColumn(orderable=False)
     actions = ActionsColumn(
         template_code='<a href="{% url "billing:dailyclose_pdf" record.pk %}">{{ label }}</a>',
@@ -99,9 +99,9 @@ class DailyCloseTable(BaseTable):
 
 class InvoiceRequestTable(BaseTable):
     receipt = tables.Column(linkify=True)
-    requested_at = tables.DateTimeColumn(format="Y-m-d", orderable=False)
+    requested_at = DateTimeColumn(format="Y-m-d", orderable=False)
     ready_on = tables.DateColumn(format="Y-m-d", orderable=False)
-    collected_at = tables.DateTimeColumn(format="Y-m-d", orderable=False)
+    collected_at = DateTimeColumn(format="Y-m-d", orderable=False)
     actions = ActionsColumn(
         template_code='{% if not record.collected_at %}<form method="post" '
                       'action="{% url "billing:invoice_collect" record.pk %}">{% csrf_token %}'
@@ -145,7 +145,7 @@ class LowBalanceTable(BaseTable):
 
 class CdrImportTable(BaseTable):
     file_name = tables.Column(linkify=True, orderable=False)
-    uploaded_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    uploaded_at = DateTimeColumn(format="Y-m-d H:i", orderable=False)
     total_charged = MoneyColumn(orderable=False)
 
     class Meta(BaseTable.Meta):
@@ -159,7 +159,7 @@ class CdrImportTable(BaseTable):
 class CallTable(BaseTable):
     """The calls of a statement (详单), exported to Excel/CSV from the statement page."""
 
-    started_at = tables.DateTimeColumn(format="Y-m-d H:i:s", orderable=False)
+    started_at = DateTimeColumn(format="Y-m-d H:i:s", orderable=False)
     rate = MoneyColumn(orderable=False)
     charge = MoneyColumn(orderable=False)
     credit_used = MoneyColumn(orderable=False)

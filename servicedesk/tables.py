@@ -1,5 +1,7 @@
 """The one base table every list page uses."""
 
+from datetime import datetime
+
 import django_tables2 as tables
 from django.template import Context, Template
 from django.template.base import render_value_in_context
@@ -131,6 +133,13 @@ class DateTimeColumn(tables.DateTimeColumn):
     def render(self, value, bound_column):
         # as above, in local time as the template engine gives the date filter a datetime
         return date_filter(template_localtime(value), self.date_format) or bound_column.default
+
+    def value(self, value, **kwargs):
+        # Exported in local time to the second (django-tables2 writes the database's UTC
+        # with microseconds: an order taken at 02:41 on the 2nd read "18:41 on the 1st").
+        if isinstance(value, datetime):
+            return template_localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        return super().value(value=value, **kwargs)
 
 
 class PkLinkColumn(tables.Column):

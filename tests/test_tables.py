@@ -31,3 +31,11 @@ def test_a_work_orders_exported_state_is_text():
     on_time = SimpleNamespace(is_overdue=lambda: False, get_state_display=lambda: "已派单")
     assert table.value_state(overdue) == "已派单 (超时)"
     assert table.value_state(on_time) == "已派单"
+
+
+def test_an_exported_time_is_local_to_the_second():
+    table = _Dates([{"day": date(2026, 12, 2),
+                     "at": datetime(2026, 12, 1, 18, 41, 43, 48091, tzinfo=ZoneInfo("UTC"))}])
+    row = next(iter(table.rows))
+    assert row.get_cell_value("at") == "2026-12-02 02:41:43"  # not UTC, no microseconds
+    assert row.get_cell_value("day") == "2026-12-02"

@@ -73,10 +73,10 @@ def _complaint_row_class(record, **kwargs):
 
 class ComplaintTable(CallDeskTable):
     number = tables.Column(verbose_name=_("ticket no."), accessor="pk", linkify=True)
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
-    contact_due = tables.DateTimeColumn(format="m-d H:i")
-    answer_due = tables.DateTimeColumn(format="m-d H:i")
-    callback_due = tables.DateTimeColumn(format="m-d H:i")
+    received_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    contact_due = DateTimeColumn(format="m-d H:i")
+    answer_due = DateTimeColumn(format="m-d H:i")
+    callback_due = DateTimeColumn(format="m-d H:i")
 
     class Meta(CallDeskTable.Meta):
         model = Complaint
@@ -100,9 +100,9 @@ class ComplaintTable(CallDeskTable):
 
 class InquiryTable(CallDeskTable):
     number = tables.Column(verbose_name=_("ticket no."), accessor="pk", linkify=True)
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
-    due_at = tables.DateTimeColumn(format="Y-m-d H:i")
-    answered_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    received_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    due_at = DateTimeColumn(format="Y-m-d H:i")
+    answered_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(CallDeskTable.Meta):
         model = Inquiry

@@ -44,10 +44,10 @@ class WorkOrderTable(PythonRowsTable):
 class DispatchTable(BaseTable):
     number = tables.Column(verbose_name=_("number"), accessor="pk", linkify=True,
                            orderable=False)
-    dispatched_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=True)
+    dispatched_at = DateTimeColumn(format="Y-m-d H:i", orderable=True)
     installer = tables.Column(orderable=False, empty_values=())
     order_count = tables.Column(verbose_name=_("orders"), orderable=False)
-    due_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    due_at = DateTimeColumn(format="Y-m-d H:i", orderable=False)
     log = tables.TemplateColumn(
         '<a href="{% url "tickets:dispatch_pdf" record.pk %}">{{ label }}</a>',
         extra_context={"label": _("Print log")}, verbose_name="", orderable=False,
@@ -68,8 +68,8 @@ class DispatchTable(BaseTable):
 
 
 class CarrierBatchTable(BaseTable):
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True, orderable=True)
-    acknowledged_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    received_at = DateTimeColumn(format="Y-m-d H:i", linkify=True, orderable=True)
+    acknowledged_at = DateTimeColumn(format="Y-m-d H:i", orderable=False)
 
     class Meta(BaseTable.Meta):
         model = CarrierOrderBatch
