@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -211,13 +210,6 @@ def _plain_filters(form) -> list[dict]:
         field = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label,
                  "value": current, "options": None}
         choices = getattr(bound.field, "choices", None)
-        if isinstance(bound.field, ModelChoiceField):
-            # One plain SELECT: iterating the field's choices reads through a server-side
-            # cursor (DECLARE, FETCH, CLOSE), ~4 ms more for 40 service points.
-            model_field = bound.field
-            choices = [] if model_field.empty_label is None else [("", model_field.empty_label)]
-            choices += [(obj.pk, model_field.label_from_instance(obj))
-                        for obj in model_field.queryset.all()]
         if choices is not None:
             field["options"] = _options(choices, current)
         fields.append(field)
