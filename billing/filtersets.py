@@ -13,7 +13,6 @@ from accounts.models import LandlineAccount
 from billing.choices import PaymentMethod, ReceiptPurpose, ReceiptStatus
 from billing.models import CdrImport, DailyClose, InvoiceRequest, Receipt, ReceiptBook
 from servicedesk.filtersets import BaseFilterSet
-from servicedesk.forms import QuickSelect
 from servicedesk.models import ServicePoint, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -27,8 +26,7 @@ class ScopedFilterSet(BaseFilterSet):
     """Offers only the service points (and clerks) the user may see."""
 
     service_point = django_filters.ModelChoiceFilter(label=_("service point"),
-                                                     queryset=ServicePoint.objects.none(),
-                                                     widget=QuickSelect)
+                                                     queryset=ServicePoint.objects.none())
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -45,14 +43,11 @@ class ReceiptFilterSet(ScopedFilterSet):
     day_to = django_filters.DateFilter(field_name="issued_on", method="issued_to",
                                        label=_("to date"), widget=DATE)
     clerk = django_filters.ModelChoiceFilter(field_name="issued_by", label=_("clerk"),
-                                             queryset=User.objects.none(), widget=QuickSelect)
+                                             queryset=User.objects.none())
     payment_method = django_filters.ChoiceFilter(label=_("payment method"),
-                                                 choices=PaymentMethod.choices,
-                                                 widget=QuickSelect)
-    purpose = django_filters.ChoiceFilter(label=_("purpose"), choices=ReceiptPurpose.choices,
-                                          widget=QuickSelect)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ReceiptStatus.choices,
-                                         widget=QuickSelect)
+                                                 choices=PaymentMethod.choices)
+    purpose = django_filters.ChoiceFilter(label=_("purpose"), choices=ReceiptPurpose.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ReceiptStatus.choices)
 
     class Meta:
         model = Receipt

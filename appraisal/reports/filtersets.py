@@ -6,17 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BroadbandAccount, Carrier, LandlineAccount
 from servicedesk.filtersets import BaseFilterSet
-from servicedesk.forms import QuickSelect
 from servicedesk.models import ServicePoint
 
 
 class _Scoped(BaseFilterSet):
     service_point = django_filters.ModelChoiceFilter(label=_("service point"),
-                                                     queryset=ServicePoint.objects.none(),
-                                                     widget=QuickSelect)
+                                                     queryset=ServicePoint.objects.none())
     carrier = django_filters.ModelChoiceFilter(label=_("carrier"),
-                                               queryset=Carrier.objects.all(),
-                                               widget=QuickSelect)
+                                               queryset=Carrier.objects.all())
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.filtersets import BaseFilterSet
-from servicedesk.forms import QuickSelect
 from servicedesk.models import ServicePoint
 from tickets.models.calldesk import (
     OPEN_COMPLAINT_STATES,
@@ -82,8 +81,7 @@ def _date_filters():
 
 class _ScopedFilterSet(BaseFilterSet):
     service_point = django_filters.ModelChoiceFilter(label=_("service point"),
-                                                     queryset=ServicePoint.objects.none(),
-                                                     widget=QuickSelect)
+                                                     queryset=ServicePoint.objects.none())
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -96,28 +94,23 @@ OPEN = "open"
 
 class FaultFilterSet(_DateRangeMixin, _ScopedFilterSet):
     # QuickSelect: the options without a template each (the fault list is kept open)
-    source = django_filters.ChoiceFilter(label=_("source"), choices=FaultSource.choices,
-                                         widget=QuickSelect)
+    source = django_filters.ChoiceFilter(label=_("source"), choices=FaultSource.choices)
     state = django_filters.ChoiceFilter(
         label=_("state"), method="filter_state",
-        choices=[(OPEN, _("All open")), *FaultState.choices], widget=QuickSelect)
+        choices=[(OPEN, _("All open")), *FaultState.choices])
     service_type = django_filters.ChoiceFilter(label=_("service type"),
-                                               choices=FaultServiceType.choices,
-                                               widget=QuickSelect)
+                                               choices=FaultServiceType.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue (not fixed in 12 h)"),
                                            method="filter_overdue", widget=forms.CheckboxInput)
     reported_from, reported_to = _date_filters()
     cause = django_filters.ModelChoiceFilter(label=_("fault cause"),
-                                             queryset=FaultCause.objects.all(),
-                                             widget=QuickSelect)
+                                             queryset=FaultCause.objects.all())
     # The manager's reports link here: fixed within 12 hours or not, a satisfaction, a room.
     deadline = django_filters.ChoiceFilter(
         label=_("12-hour deadline"), method="filter_deadline",
-        choices=[("on_time", _("Fixed within 12 hours")), ("late", _("Late"))],
-        widget=QuickSelect)
+        choices=[("on_time", _("Fixed within 12 hours")), ("late", _("Late"))])
     satisfaction = django_filters.ChoiceFilter(label=_("satisfaction"),
-                                               choices=Satisfaction.choices,
-                                               widget=QuickSelect)
+                                               choices=Satisfaction.choices)
     premises = django_filters.NumberFilter(field_name="premises", widget=forms.HiddenInput)
 
     class Meta:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.filtersets import BaseFilterSet
-from servicedesk.forms import QuickSelect
 from servicedesk.models import ServicePoint, User
 from servicedesk.roles import Role
 from tickets.models.workorders import (
@@ -48,8 +47,7 @@ class DayFilter(django_filters.DateFilter):
 
 class _Scoped(BaseFilterSet):
     service_point = django_filters.ModelChoiceFilter(label=_("service point"),
-                                                     queryset=ServicePoint.objects.none(),
-                                                     widget=QuickSelect)
+                                                     queryset=ServicePoint.objects.none())
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -62,15 +60,11 @@ class _Scoped(BaseFilterSet):
 
 class WorkOrderFilterSet(_Scoped):
     # QuickSelect: the options without a template each (the installers are a long list)
-    state = django_filters.ChoiceFilter(label=_("state"), choices=WorkOrderState.choices,
-                                        widget=QuickSelect)
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=WorkOrderKind.choices,
-                                       widget=QuickSelect)
-    source = django_filters.ChoiceFilter(label=_("source"), choices=WorkOrderSource.choices,
-                                         widget=QuickSelect)
+    state = django_filters.ChoiceFilter(label=_("state"), choices=WorkOrderState.choices)
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=WorkOrderKind.choices)
+    source = django_filters.ChoiceFilter(label=_("source"), choices=WorkOrderSource.choices)
     installer = django_filters.ModelChoiceFilter(label=_("installer"),
-                                                 queryset=User.objects.none(),
-                                                 widget=QuickSelect)
+                                                 queryset=User.objects.none())
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
     # The manager's reports link here: how far the month's orders came.
     dispatched = django_filters.BooleanFilter(field_name="dispatched_at", lookup_expr="isnull",
@@ -78,8 +72,7 @@ class WorkOrderFilterSet(_Scoped):
     returned = django_filters.BooleanFilter(field_name="slip_received_at", lookup_expr="isnull",
                                             exclude=True, label=_("returned signed"))
     satisfaction = django_filters.ChoiceFilter(label=_("satisfaction"),
-                                               choices=WorkOrderSatisfaction.choices,
-                                               widget=QuickSelect)
+                                               choices=WorkOrderSatisfaction.choices)
     accepted_from = DayFilter(field_name="accepted_at", label=_("from date"))
     accepted_to = DayFilter(field_name="accepted_at", label=_("to date"), upper=True)
 
